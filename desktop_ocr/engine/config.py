@@ -1,0 +1,342 @@
+"""Engine settings: typed dataclasses, and the one place where YAML becomes them.
+
+Every knob the pipeline reads lives here, validated once on load, so the rest of the
+code never looks a key up in a dict. A wrong type or value raises ConfigError naming
+the file and the dotted key; an unknown key is logged as a warning and kept in
+`EngineConfig.warnings` so a GUI can show it too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from desktop_ocr.engine.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+Device = Literal["cpu", "cuda"]
+
+
+def _opt(
+    default: Any,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    length: int | None = None,
+    doc: str = "",
+) -> Any:
+    """A dataclass field with validation bounds kept in its metadata."""
+    meta = {"lo": lo, "hi": hi, "length": length, "doc": doc}
+    if isinstance(default, (list, tuple)):
+        return field(default_factory=lambda: tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    """onnxruntime session options shared by the three models."""
+
+    intra_op_threads: int = _opt(0, lo=0, hi=256, doc="0 lets onnxruntime decide")
+    inter_op_threads: int = _opt(0, lo=0, hi=256, doc="0 lets onnxruntime decide")
+    graph_optimization: Literal["disable", "basic", "extended", "all"] = "all"
+    cpu_mem_arena: bool = _opt(False, doc="the arena grows without bound on varied shapes")
+    warmup: bool = _opt(False, doc="run every shape bucket once when the engine starts")
+
+
+@dataclass(frozen=True)
+class CudaOptions:
+    """The CUDA execution provider options that onnxruntime documents."""
+
+    device_id: int = _opt(0, lo=0, hi=64)
+    arena_extend_strategy: Literal["kNextPowerOfTwo", "kSameAsRequested"] = "kNextPowerOfTwo"
+    gpu_mem_limit: int = _opt(0, lo=0, doc="bytes; 0 means no limit")
+    cudnn_conv_algo_search: Literal["EXHAUSTIVE", "HEURISTIC", "DEFAULT"] = "HEURISTIC"
+    do_copy_in_default_stream: bool = True
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """Model file names (looked up in the model folders) or paths."""
+
+    det: str = "ch_PP-OCRv4_det_infer.onnx"
+    cls: str = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
+    rec: str = "ch_PP-OCRv4_rec_infer.onnx"
+    rec_keys: str | None = _opt(None, doc="character list file; default: rec model metadata")
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Whole-image steps around the three models."""
+
+    use_det: bool = True
+    use_cls: bool = True
+    use_rec: bool = True
+    text_score: float = _opt(0.5, lo=0.0, hi=1.0)
+    min_height: int = _opt(30, lo=0, hi=10000)
+    width_height_ratio: float = _opt(8.0, lo=-1.0, hi=1000.0, doc="-1 disables letterboxing")
+    max_side_len: int = _opt(2000, lo=32, hi=100000)
+    min_side_len: int = _opt(30, lo=1, hi=10000)
+    max_image_pixels: int = _opt(150_000_000, lo=1, doc="larger images are refused")
+    apply_exif: bool = _opt(True, doc="rotate by the EXIF orientation tag")
+    reading_order: Literal["rapidocr", "lines"] = "rapidocr"
+    rec_fallback: bool = _opt(False, doc="read a small image whole when no text is detected")
+
+
+@dataclass(frozen=True)
+class DetOptions:
+    """DB text detection: input size policy and post-processing."""
+
+    limit_side_len: int = _opt(736, lo=32, hi=10000)
+    limit_type: Literal["min", "max"] = "min"
+    min_input_side: int = _opt(0, lo=0, hi=10000, doc="with limit_type max: upscale below this")
+    mean: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
+    std: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
+    thresh: float = _opt(0.3, lo=0.0, hi=1.0)
+    box_thresh: float = _opt(0.5, lo=0.0, hi=1.0)
+    max_candidates: int = _opt(1000, lo=1, hi=100000)
+    unclip_ratio: float = _opt(1.6, lo=0.0, hi=10.0)
+    use_dilation: bool = True
+    score_mode: Literal["fast", "slow"] = "fast"
+    min_size: int = _opt(3, lo=0, hi=1000)
+    shape_buckets: tuple[int, ...] = _opt((), doc="pad each input side up to one of these")
+
+
+@dataclass(frozen=True)
+class ClsOptions:
+    """Text line angle classifier (0 or 180 degrees)."""
+
+    image_shape: tuple[int, ...] = _opt((3, 48, 192), length=3)
+    batch_size: int = _opt(6, lo=1, hi=1024)
+    thresh: float = _opt(0.9, lo=0.0, hi=1.0)
+    labels: tuple[str, ...] = ("0", "180")
+    pad_batch: bool = _opt(False, doc="pad every batch to batch_size (one shape for CUDA)")
+
+
+@dataclass(frozen=True)
+class RecOptions:
+    """CTC text recognition."""
+
+    image_shape: tuple[int, ...] = _opt((3, 48, 320), length=3)
+    batch_size: int = _opt(6, lo=1, hi=1024)
+    width_buckets: tuple[int, ...] = _opt((), doc="pad each batch's width up to one of these")
+    pad_batch: bool = _opt(False, doc="pad every batch to batch_size (one shape for CUDA)")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything an OcrEngine needs; immutable so a worker can share it safely."""
+
+    device: Device = "cpu"
+    runtime: RuntimeOptions = field(default_factory=RuntimeOptions)
+    cuda: CudaOptions = field(default_factory=CudaOptions)
+    models: ModelFiles = field(default_factory=ModelFiles)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+    det: DetOptions = field(default_factory=DetOptions)
+    cls: ClsOptions = field(default_factory=ClsOptions)
+    rec: RecOptions = field(default_factory=RecOptions)
+    source: str | None = field(default=None, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The YAML-ready form: what `from_mapping` reads back to an equal config."""
+        data = _to_plain(self)
+        data.pop("source", None)
+        data.pop("warnings", None)
+        return data
+
+    def with_overrides(self, overrides: dict[str, Any]) -> EngineConfig:
+        """A new config with a nested mapping of values laid over this one, validated."""
+        merged = deep_merge(self.to_mapping(), overrides)
+        return config_from_mapping(merged, source=self.source)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder relative model paths are resolved against."""
+        return Path(self.source).parent if self.source else None
+
+
+_SKIP_FIELDS = {"source", "warnings"}
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    return value
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Recursively lay `over` onto a copy of `base`."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_scalar(kind: Any, value: Any, meta: dict[str, Any], source: str | None, key: str) -> Any:
+    """Checks one scalar against its annotated type and bounds; returns the clean value."""
+    origin = typing.get_origin(kind)
+    if origin is Literal:
+        choices = typing.get_args(kind)
+        if value not in choices:
+            raise ConfigError(
+                source,
+                key,
+                f"must be one of {', '.join(map(str, choices))}; got {_describe(value)}",
+            )
+        return value
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(source, key, f"must be true or false; got {_describe(value)}")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(source, key, f"must be a whole number; got {_describe(value)}")
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(source, key, f"must be a number; got {_describe(value)}")
+        value = float(value)
+    elif kind is str:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(source, key, f"must be a non-empty text; got {_describe(value)}")
+        return value
+    else:  # pragma: no cover - a schema bug, not a user error
+        raise TypeError(f"unsupported config type {kind!r} for {key}")
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is not None and value < lo:
+        raise ConfigError(source, key, f"must be at least {lo}; got {value}")
+    if hi is not None and value > hi:
+        raise ConfigError(source, key, f"must be at most {hi}; got {value}")
+    return value
+
+
+def _check_value(kind: Any, value: Any, meta: dict[str, Any], source: str | None, key: str) -> Any:
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        if value is None:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _check_value(inner, value, meta, source, key)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(source, key, f"must be a list; got {_describe(value)}")
+        length = meta.get("length")
+        if length is not None and len(value) != length:
+            raise ConfigError(source, key, f"must have {length} items; got {len(value)}")
+        item_kind = args[0]
+        item_meta = {"lo": 0 if item_kind is int else None, "hi": None}
+        items = tuple(
+            _check_scalar(item_kind, v, item_meta, source, f"{key}[{i}]")
+            for i, v in enumerate(value)
+        )
+        return items
+    return _check_scalar(kind, value, meta, source, key)
+
+
+def _build(cls: type, data: Any, source: str | None, prefix: str, warnings: list[str]) -> Any:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            source, prefix or None, f"must be a mapping of keys; got {_describe(data)}"
+        )
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    known = set()
+    for f in dataclasses.fields(cls):
+        if f.name in _SKIP_FIELDS:
+            continue
+        known.add(f.name)
+        if f.name not in data:
+            continue
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        kind = hints[f.name]
+        if dataclasses.is_dataclass(kind):
+            kwargs[f.name] = _build(kind, data[f.name], source, key, warnings)
+        else:
+            kwargs[f.name] = _check_value(kind, data[f.name], dict(f.metadata), source, key)
+    for name in data:
+        if name not in known:
+            key = f"{prefix}.{name}" if prefix else str(name)
+            message = f"{source or '<config>'}: unknown key '{key}' ignored"
+            logger.warning(message)
+            warnings.append(message)
+    return cls(**kwargs)
+
+
+def config_from_mapping(data: Any, source: str | None = None) -> EngineConfig:
+    """Validates a parsed YAML mapping into an EngineConfig (defaults fill the gaps).
+
+    `source` is the file the mapping came from: it names the file in messages and
+    anchors relative model paths.
+    """
+    warnings: list[str] = []
+    cfg = _build(EngineConfig, data, source, "", warnings)
+    _check_cross_fields(cfg, source)
+    return dataclasses.replace(cfg, source=source, warnings=tuple(warnings))
+
+
+def _check_cross_fields(cfg: EngineConfig, source: str | None) -> None:
+    if cfg.cls.image_shape[0] != 3 or cfg.rec.image_shape[0] != 3:
+        raise ConfigError(
+            source,
+            "cls.image_shape / rec.image_shape",
+            "the first item (channels) must be 3 for these models",
+        )
+    if len(cfg.cls.labels) < 2:
+        raise ConfigError(source, "cls.labels", "needs at least two labels")
+    if any(b % 32 for b in cfg.det.shape_buckets):
+        raise ConfigError(source, "det.shape_buckets", "every bucket must be a multiple of 32")
+    if list(cfg.det.shape_buckets) != sorted(set(cfg.det.shape_buckets)):
+        raise ConfigError(source, "det.shape_buckets", "must be strictly increasing")
+    if list(cfg.rec.width_buckets) != sorted(set(cfg.rec.width_buckets)):
+        raise ConfigError(source, "rec.width_buckets", "must be strictly increasing")
+
+
+def load_config(
+    path: str | Path | None = None, overrides: dict[str, Any] | None = None
+) -> EngineConfig:
+    """Reads a YAML config (default: the bundled configs/config.yaml) and validates it."""
+    from desktop_ocr.resources import config_path
+
+    cfg_path = Path(path) if path is not None else config_path("config.yaml")
+    source = str(cfg_path)
+    try:
+        text = cfg_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(source, None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, None, f"cannot be read ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(source, None, f"is not valid YAML{where}: {problem}") from exc
+    if overrides:
+        data = deep_merge(data if isinstance(data, dict) else {}, overrides)
+    return config_from_mapping(data, source=source)
+
+
+def dump_config(cfg: EngineConfig) -> str:
+    """YAML text for a config, as the settings store and `doctor` write it."""
+    return yaml.safe_dump(cfg.to_mapping(), sort_keys=False, allow_unicode=True)

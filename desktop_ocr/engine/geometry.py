@@ -1,0 +1,75 @@
+"""Box geometry shared by the pipeline: crops, reading order, and scaling back."""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+def crop_quad(img: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Cuts a quadrilateral out of the image as an upright rectangle.
+
+    Crops taller than 1.5x their width are turned 90 degrees, since the recogniser
+    reads horizontal lines.
+    """
+    pts = box.astype(np.float32)
+    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
+    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    width, height = max(width, 1), max(height, 1)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(pts, target)
+    crop = cv2.warpPerspective(
+        img, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
+    )
+    if crop.shape[0] / crop.shape[1] >= 1.5:
+        crop = np.ascontiguousarray(np.rot90(crop))
+    return crop
+
+
+def order_rapidocr(boxes: np.ndarray) -> np.ndarray:
+    """Top-to-bottom, then left-to-right when two tops are within 10 px (RapidOCR's order)."""
+    if len(boxes) == 0:
+        return np.zeros(0, dtype=np.intp)
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][0][1], boxes[i][0][0]))
+    for i in range(len(order) - 1):
+        for j in range(i, -1, -1):
+            a, b = boxes[order[j]], boxes[order[j + 1]]
+            if abs(b[0][1] - a[0][1]) < 10 and b[0][0] < a[0][0]:
+                order[j], order[j + 1] = order[j + 1], order[j]
+            else:
+                break
+    return np.asarray(order, dtype=np.intp)
+
+
+def order_lines(boxes: np.ndarray) -> np.ndarray:
+    """Groups boxes into lines by vertical overlap, then reads each line left to right.
+
+    Unlike a fixed 10 px tolerance, this holds for large and small text alike.
+    """
+    if len(boxes) == 0:
+        return np.zeros(0, dtype=np.intp)
+    tops = boxes[:, :, 1].min(axis=1)
+    bottoms = boxes[:, :, 1].max(axis=1)
+    centers = (tops + bottoms) / 2
+    lefts = boxes[:, :, 0].min(axis=1)
+    lines: list[list[int]] = []
+    line_spans: list[tuple[float, float]] = []
+    for i in np.argsort(centers, kind="stable"):
+        height = bottoms[i] - tops[i]
+        for k, (top, bottom) in enumerate(line_spans):
+            overlap = min(bottom, bottoms[i]) - max(top, tops[i])
+            if overlap > 0.5 * min(height, bottom - top):
+                lines[k].append(int(i))
+                line_spans[k] = (min(top, tops[i]), max(bottom, bottoms[i]))
+                break
+        else:
+            lines.append([int(i)])
+            line_spans.append((float(tops[i]), float(bottoms[i])))
+    ordered: list[int] = []
+    for members in sorted(lines, key=lambda m: min(tops[i] for i in m)):
+        ordered.extend(sorted(members, key=lambda i: lefts[i]))
+    return np.asarray(ordered, dtype=np.intp)

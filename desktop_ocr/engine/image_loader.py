@@ -1,0 +1,286 @@
+"""Turns a path, bytes, array or PIL image into the BGR uint8 array the models expect.
+
+Files are read as bytes and decoded by Pillow, never by cv2.imread, which fails on
+non-ASCII paths on Windows. Every failure becomes an ImageLoadError naming the source
+and the reason, so one bad file in a batch is reported and the rest go on.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from desktop_ocr.engine.errors import ImageLoadError
+
+logger = logging.getLogger(__name__)
+
+ImageInput = str | Path | bytes | bytearray | np.ndarray | Image.Image
+
+# File types offered in dialogs and picked up from folders.
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".gif",
+    ".jfif",
+    ".pbm",
+    ".pgm",
+    ".ppm",
+)
+
+DEFAULT_MAX_PIXELS = 150_000_000
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded image and what was done to it on the way in."""
+
+    bgr: np.ndarray  # H x W x 3, uint8, C-contiguous
+    source: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height)."""
+        return int(self.bgr.shape[1]), int(self.bgr.shape[0])
+
+
+def describe_source(src: ImageInput) -> str:
+    """A short name for an input, used in messages."""
+    if isinstance(src, (str, Path)):
+        return str(src)
+    if isinstance(src, (bytes, bytearray)):
+        return f"<{len(src)} bytes>"
+    if isinstance(src, np.ndarray):
+        return f"<array {'x'.join(map(str, src.shape))} {src.dtype}>"
+    if isinstance(src, Image.Image):
+        return getattr(src, "filename", "") or f"<PIL image {src.size[0]}x{src.size[1]}>"
+    return f"<{type(src).__name__}>"
+
+
+def read_file_bytes(path: Path, name: str) -> bytes:
+    """Reads a whole file, mapping OS errors to messages a user understands."""
+    try:
+        if path.is_dir():
+            raise ImageLoadError(name, "is a folder, not an image file")
+        data = path.read_bytes()
+    except ImageLoadError:
+        raise
+    except FileNotFoundError:
+        raise ImageLoadError(name, "file not found (moved or deleted?)") from None
+    except PermissionError:
+        raise ImageLoadError(name, "permission denied: the file cannot be read") from None
+    except IsADirectoryError:
+        raise ImageLoadError(name, "is a folder, not an image file") from None
+    except OSError as exc:
+        raise ImageLoadError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    if not data:
+        raise ImageLoadError(name, "file is empty (0 bytes)")
+    return data
+
+
+def load_image(
+    src: ImageInput, *, max_pixels: int = DEFAULT_MAX_PIXELS, apply_exif: bool = True
+) -> LoadedImage:
+    """Decodes any supported input to BGR; raises ImageLoadError with the reason."""
+    name = describe_source(src)
+    notes: list[str] = []
+    if isinstance(src, (str, Path)):
+        data = read_file_bytes(Path(src), name)
+        pil = _open_pil(data, name)
+        bgr = _pil_to_bgr(pil, name, max_pixels, apply_exif, notes)
+    elif isinstance(src, (bytes, bytearray)):
+        if not src:
+            raise ImageLoadError(name, "no data (0 bytes)")
+        pil = _open_pil(bytes(src), name)
+        bgr = _pil_to_bgr(pil, name, max_pixels, apply_exif, notes)
+    elif isinstance(src, Image.Image):
+        bgr = _pil_to_bgr(src, name, max_pixels, apply_exif, notes)
+    elif isinstance(src, np.ndarray):
+        bgr = _array_to_bgr(src, name, max_pixels)
+    else:
+        raise ImageLoadError(
+            name, "unsupported input type; give a path, bytes, a numpy array or a PIL image"
+        )
+    return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes))
+
+
+def _open_pil(data: bytes, name: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise ImageLoadError(name, f"image is too large to open safely ({exc})") from exc
+    except UnidentifiedImageError:
+        raise ImageLoadError(
+            name,
+            "not an image, or an image format that cannot be "
+            "read (damaged file or wrong extension?)",
+        ) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageLoadError(name, f"cannot be decoded ({exc})") from exc
+
+
+def _pil_to_bgr(
+    pil: Image.Image, name: str, max_pixels: int, apply_exif: bool, notes: list[str]
+) -> np.ndarray:
+    width, height = pil.size
+    if width < 1 or height < 1:
+        raise ImageLoadError(name, f"image has no pixels ({width}x{height})")
+    frames = getattr(pil, "n_frames", 1) or 1
+    if frames > 1:
+        kind = "animation" if pil.format in ("GIF", "PNG", "WEBP") else "multi-page file"
+        notes.append(f"{pil.format} {kind} with {frames} frames: only the first was read")
+    if width * height > max_pixels:
+        pil = _shrink_on_decode(pil, name, max_pixels, notes)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            pil.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ImageLoadError(name, f"image data is damaged or truncated ({exc})") from exc
+    except MemoryError:
+        raise ImageLoadError(name, "not enough memory to decode this image") from None
+    if apply_exif:
+        pil = _apply_exif(pil, name, notes)
+    try:
+        return _pil_pixels_to_bgr(pil)
+    except (OSError, ValueError) as exc:
+        raise ImageLoadError(name, f"image data is damaged or truncated ({exc})") from exc
+
+
+def _shrink_on_decode(
+    pil: Image.Image, name: str, max_pixels: int, notes: list[str]
+) -> Image.Image:
+    """Large JPEGs decode at 1/2, 1/4 or 1/8 scale; anything else too large is refused."""
+    width, height = pil.size
+    if pil.format == "JPEG":
+        scale = 1
+        while scale < 8 and (width // (scale * 2)) * (height // (scale * 2)) * 4 > max_pixels:
+            scale *= 2
+        scale *= 2
+        pil.draft("RGB", (width // scale, height // scale))
+        new_w, new_h = pil.size
+        if new_w * new_h <= max_pixels:
+            notes.append(f"image is {width}x{height}; read at {new_w}x{new_h} to bound memory")
+            return pil
+    megapixels = width * height / 1e6
+    raise ImageLoadError(
+        name,
+        f"image is {width}x{height} ({megapixels:.0f} megapixels), "
+        f"above the limit of {max_pixels / 1e6:.0f} megapixels",
+    )
+
+
+def _apply_exif(pil: Image.Image, name: str, notes: list[str]) -> Image.Image:
+    try:
+        orientation = pil.getexif().get(0x0112, 1)
+    except Exception:  # noqa: BLE001 - any broken EXIF block just means no rotation
+        logger.debug("%s: unreadable EXIF ignored", name)
+        return pil
+    if orientation in (None, 1):
+        return pil
+    try:
+        rotated = ImageOps.exif_transpose(pil)
+    except Exception as exc:  # noqa: BLE001 - Pillow raises assorted errors on odd EXIF
+        notes.append(f"EXIF orientation {orientation} could not be applied ({exc})")
+        return pil
+    notes.append(f"EXIF orientation {orientation} applied")
+    return rotated if rotated is not None else pil
+
+
+def _to_uint8(arr: np.ndarray) -> np.ndarray:
+    """Scales 16-bit, 32-bit and float pixels to 0..255."""
+    if arr.dtype == np.uint8:
+        return arr
+    if arr.dtype == bool:
+        return arr.astype(np.uint8) * 255
+    values = arr.astype(np.float32)
+    finite = np.isfinite(values)
+    if not finite.all():
+        values = np.where(finite, values, 0.0)
+    top = float(values.max()) if values.size else 0.0
+    low = float(values.min()) if values.size else 0.0
+    if np.issubdtype(arr.dtype, np.floating) and low >= 0.0 and top <= 1.0:
+        values = values * 255.0
+    elif low >= 0.0 and top <= 255.0:
+        pass
+    elif low >= 0.0 and top <= 65535.0:
+        values = values / 257.0
+    else:
+        span = top - low if top > low else 1.0
+        values = (values - low) * (255.0 / span)
+    return np.clip(values + 0.5, 0, 255).astype(np.uint8)
+
+
+def _pil_pixels_to_bgr(pil: Image.Image) -> np.ndarray:
+    mode = pil.mode
+    has_alpha = mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in pil.info
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        gray = _to_uint8(np.asarray(pil))
+        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    if has_alpha:
+        rgba = np.asarray(pil.convert("RGBA"))
+        return _composite_alpha(rgba)
+    if mode == "1" or mode == "L":
+        return cv2.cvtColor(np.asarray(pil.convert("L")), cv2.COLOR_GRAY2BGR)
+    rgb = np.asarray(pil.convert("RGB") if mode != "RGB" else pil)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _composite_alpha(rgba: np.ndarray) -> np.ndarray:
+    """Flattens transparency so that text ends up dark on a light background.
+
+    Text drawn on a transparent canvas has only its alpha to show it: white text
+    composited on white would vanish. Light content is therefore laid on black and the
+    result inverted, which gives the dark-on-light page the models were trained on.
+    """
+    alpha = rgba[..., 3]
+    rgb = rgba[..., :3]
+    if int(alpha.min()) == 255:
+        return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
+    a = alpha.astype(np.float32) * (1.0 / 255.0)
+    weight = float(a.sum())
+    if weight > 0:
+        luma = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        light = float((luma * a).sum()) / weight > 127.5
+    else:
+        light = False
+    premultiplied = rgb.astype(np.float32) * a[..., None]
+    out = 255.0 - premultiplied if light else premultiplied + 255.0 * (1.0 - a[..., None])
+    out_u8 = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(out_u8, cv2.COLOR_RGB2BGR)
+
+
+def _array_to_bgr(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
+    if arr.size == 0 or arr.ndim not in (2, 3):
+        raise ImageLoadError(name, "array must be H x W or H x W x C with pixels in it")
+    height, width = arr.shape[:2]
+    if height * width > max_pixels:
+        raise ImageLoadError(
+            name, f"image is {width}x{height}, above the limit of {max_pixels / 1e6:.0f} megapixels"
+        )
+    img = _to_uint8(arr)
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    channels = img.shape[2]
+    if channels == 1:
+        return cv2.cvtColor(img[..., 0], cv2.COLOR_GRAY2BGR)
+    if channels == 3:
+        return img
+    if channels == 4:  # BGRA, OpenCV's order
+        rgba = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA)
+        return _composite_alpha(rgba)
+    raise ImageLoadError(name, f"array has {channels} channels; expected 1, 3 or 4")

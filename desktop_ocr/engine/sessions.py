@@ -1,0 +1,238 @@
+"""The one place where onnxruntime sessions are made and their granted providers read.
+
+A session asked for CUDA on a machine without it does not raise: it silently runs on
+the CPU. So every session is created here, what onnxruntime wrote to the native stderr
+is captured, the providers it actually granted are returned as data, and a diagnosis
+is attached when CUDA was requested and not granted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_ocr import resources
+from desktop_ocr.engine.config import EngineConfig, RuntimeOptions
+from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda
+from desktop_ocr.engine.errors import InferenceError, ModelLoadError
+from desktop_ocr.engine.results import ProviderReport
+
+logger = logging.getLogger(__name__)
+
+CPU = "CPUExecutionProvider"
+CUDA = "CUDAExecutionProvider"
+MODEL_FIX = (
+    "Reinstall the model package with `pip install --force-reinstall rapidocr==3.4.0`, "
+    "or set models.{role} in the config to the path of a valid .onnx file."
+)
+
+_preload_lock = threading.Lock()
+_preload_output: str | None = None
+_capture_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def capture_native_stderr() -> Iterator[list[str]]:
+    """Collects what native code writes to file descriptor 2 inside the block.
+
+    onnxruntime logs provider failures from C++, which Python's logging cannot see.
+    Yields a list that holds the captured text once the block ends.
+    """
+    captured: list[str] = []
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):  # no fd 2 (e.g. a windowed frozen app)
+        yield captured
+        return
+    with _capture_lock, tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            captured.append(tmp.read().decode("utf-8", errors="replace"))
+
+
+def preload_cuda_libraries() -> str:
+    """Calls onnxruntime.preload_dlls() once, so CUDA/cuDNN from nvidia-* wheels are found.
+
+    Returns what it printed (it reports missing libraries on stdout, not by raising).
+    """
+    global _preload_output
+    with _preload_lock:
+        if _preload_output is not None:
+            return _preload_output
+        import onnxruntime as ort
+
+        preload = getattr(ort, "preload_dlls", None)
+        if preload is None:
+            _preload_output = ""
+            return _preload_output
+        buffer = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(buffer), capture_native_stderr() as native:
+                preload()
+        except Exception as exc:  # noqa: BLE001 - preload is best effort by design
+            buffer.write(f"preload_dlls failed: {exc}\n")
+            native = []
+        _preload_output = buffer.getvalue() + "".join(native)
+        if _preload_output.strip():
+            logger.info("onnxruntime.preload_dlls: %s", _preload_output.strip())
+        return _preload_output
+
+
+def requested_providers(config: EngineConfig) -> list[tuple[str, dict[str, Any]]]:
+    """The provider list (with options) that a config asks onnxruntime for."""
+    if config.device == "cuda":
+        opts = config.cuda
+        cuda_options: dict[str, Any] = {
+            "device_id": opts.device_id,
+            "arena_extend_strategy": opts.arena_extend_strategy,
+            "cudnn_conv_algo_search": opts.cudnn_conv_algo_search,
+            "do_copy_in_default_stream": opts.do_copy_in_default_stream,
+        }
+        if opts.gpu_mem_limit > 0:
+            cuda_options["gpu_mem_limit"] = opts.gpu_mem_limit
+        return [(CUDA, cuda_options), (CPU, {})]
+    return [(CPU, {})]
+
+
+def session_options(runtime: RuntimeOptions) -> Any:
+    import onnxruntime as ort
+
+    levels = {
+        "disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = levels[runtime.graph_optimization]
+    opts.enable_cpu_mem_arena = runtime.cpu_mem_arena
+    opts.log_severity_level = 3
+    if runtime.intra_op_threads > 0:
+        opts.intra_op_num_threads = runtime.intra_op_threads
+    if runtime.inter_op_threads > 0:
+        opts.inter_op_num_threads = runtime.inter_op_threads
+    return opts
+
+
+def resolve_model(role: str, name: str, base_dir: Path | None) -> Path:
+    """Finds a model file by path (relative to the config) or by name in the model folders."""
+    candidate = Path(name).expanduser()
+    tried: list[Path] = []
+    if candidate.is_absolute() or len(candidate.parts) > 1:
+        if not candidate.is_absolute() and base_dir is not None:
+            candidate = base_dir / candidate
+        tried.append(candidate)
+    else:
+        tried.extend(folder / name for folder in resources.model_dirs())
+    for path in tried:
+        if path.is_file():
+            return path
+    where = ", ".join(str(p.parent) for p in tried) or "no model folder (is rapidocr installed?)"
+    raise ModelLoadError(
+        f"{role} ({name})", f"file not found (looked in {where})", MODEL_FIX.format(role=role)
+    )
+
+
+@dataclass
+class ModelRunner:
+    """One model's session, with the input shapes it has seen and time spent in run()."""
+
+    role: str
+    path: Path
+    session: Any
+    providers: tuple[str, ...]
+    input_name: str = ""
+    shapes: set[tuple[int, ...]] = field(default_factory=set)
+    run_seconds: float = 0.0
+    runs: int = 0
+
+    def __post_init__(self) -> None:
+        self.input_name = self.session.get_inputs()[0].name
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        self.shapes.add(tuple(int(d) for d in batch.shape))
+        start = time.perf_counter()
+        try:
+            output = self.session.run(None, {self.input_name: batch})[0]
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise InferenceError(f"{self.role} model failed on input {batch.shape}: {exc}") from exc
+        finally:
+            self.run_seconds += time.perf_counter() - start
+            self.runs += 1
+        return output
+
+    def metadata(self) -> dict[str, str]:
+        return dict(self.session.get_modelmeta().custom_metadata_map)
+
+
+class SessionFactory:
+    """Makes the sessions for one engine and keeps what onnxruntime said and granted."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.providers = requested_providers(config)
+        self.messages: list[str] = []
+        self._granted: list[tuple[str, ...]] = []
+
+    def create(self, role: str, model_name: str) -> ModelRunner:
+        import onnxruntime as ort
+
+        path = resolve_model(role, model_name, self.config.base_dir)
+        if self.config.device == "cuda":
+            preload = preload_cuda_libraries()
+            if preload.strip():
+                self.messages.append(preload)
+        previous_severity = 2
+        ort.set_default_logger_severity(3)
+        try:
+            with capture_native_stderr() as native:
+                session = ort.InferenceSession(
+                    str(path),
+                    sess_options=session_options(self.config.runtime),
+                    providers=self.providers,
+                )
+        except Exception as exc:  # onnxruntime's errors carry no stable type
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelLoadError(
+                f"{role} ({path})", f"cannot be loaded: {text}", MODEL_FIX.format(role=role)
+            ) from exc
+        finally:
+            ort.set_default_logger_severity(previous_severity)
+        said = "".join(native).strip()
+        if said:
+            self.messages.append(said)
+            logger.debug("onnxruntime said while loading %s: %s", path.name, said)
+        granted = tuple(session.get_providers())
+        self._granted.append(granted)
+        logger.info("%s model %s: providers granted %s", role, path.name, ", ".join(granted))
+        return ModelRunner(role, path, session, granted)
+
+    def report(self) -> ProviderReport:
+        """Requested vs granted; granted is what every session got (the weakest one)."""
+        requested = tuple(name for name, _ in self.providers)
+        granted = min(self._granted, key=lambda g: (CUDA in g, len(g))) if self._granted else ()
+        diagnosis = None
+        if CUDA in requested and CUDA not in granted:
+            diagnosis = diagnose_cuda("\n".join(self.messages))
+            logger.warning("CUDA requested but not granted: %s", diagnosis.summary)
+        return ProviderReport(requested, granted, diagnosis)

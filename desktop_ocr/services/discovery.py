@@ -1,0 +1,80 @@
+"""Expands files and folders given by a user into the image files to process."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_ocr.engine.image_loader import IMAGE_SUFFIXES
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Discovery:
+    """Image files found, in a stable order, and what was skipped with the reason."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def is_image_name(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def expand_paths(paths: list[str | Path], *, keep_named_files: bool = True) -> Discovery:
+    """Walks folders recursively for supported image types.
+
+    Files named directly are kept whatever their extension when `keep_named_files` is
+    true (the engine then says if one is not an image); otherwise they are filtered like
+    folder contents. Symlinked folders are followed once, so a link loop cannot recurse.
+    """
+    found = Discovery()
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            _walk(path, found, seen)
+        elif path.exists() or path.is_symlink():
+            if keep_named_files or is_image_name(path):
+                _add(path, found, seen)
+            else:
+                suffix = path.suffix or "no extension"
+                found.skipped.append((path, f"not a supported image type ({suffix})"))
+        elif keep_named_files:
+            _add(path, found, seen)  # the engine reports it as missing, in order
+        else:
+            found.skipped.append((path, "not found"))
+    return found
+
+
+def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
+    key = path.resolve()
+    if key not in seen:
+        seen.add(key)
+        found.files.append(path)
+
+
+def _walk(root: Path, found: Discovery, seen: set[Path]) -> None:
+    visited: set[str] = set()
+
+    def on_error(err: OSError) -> None:
+        found.skipped.append((Path(err.filename or root), f"cannot be listed ({err.strerror})"))
+
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=on_error):
+        real = os.path.realpath(folder)
+        if real in visited:
+            found.skipped.append((Path(folder), "folder visited already (symlink loop)"))
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            if is_image_name(path):
+                _add(path, found, seen)
+            elif not name.startswith("."):
+                suffix = path.suffix or "no extension"
+                found.skipped.append((path, f"not a supported image type ({suffix})"))

@@ -1,0 +1,59 @@
+"""Shared fixtures: the sample images, and engines that load the real models once."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "data" / "samples"))
+REFERENCE = Path(
+    os.environ.get(
+        "DESKTOP_OCR_REFERENCE", SAMPLES.parent / "reference" / "rapidocr-1.4.4.json"
+    )
+)
+CONFIGS = REPO / "configs"
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"sample images not found at {SAMPLES} (set DESKTOP_OCR_SAMPLES)")
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def labels(samples_dir: Path) -> dict:
+    return json.loads((samples_dir / "labels.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def reference() -> dict:
+    if not REFERENCE.is_file():
+        pytest.skip(f"reference output not found at {REFERENCE} (set DESKTOP_OCR_REFERENCE)")
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def compat_engine():
+    from desktop_ocr.engine import OcrEngine, load_config
+
+    return OcrEngine(load_config(CONFIGS / "rapidocr_compat.yaml"))
+
+
+@pytest.fixture(scope="session")
+def default_engine():
+    from desktop_ocr.engine import OcrEngine, load_config
+
+    return OcrEngine(load_config(CONFIGS / "config.yaml"))
+
+
+@pytest.fixture(scope="session")
+def cuda_engine():
+    """An engine built from config_gpu.yaml: on a machine without CUDA it falls back."""
+    from desktop_ocr.engine import OcrEngine, load_config
+
+    return OcrEngine(load_config(CONFIGS / "config_gpu.yaml"))

@@ -1,0 +1,138 @@
+"""Image inputs of every kind decode to BGR, and bad ones raise ImageLoadError with a reason."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop_ocr.engine import ImageLoadError, load_image
+
+
+def png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def text_image() -> Image.Image:
+    img = Image.new("RGB", (120, 40), "white")
+    img.paste((0, 0, 0), (10, 10, 110, 30))
+    return img
+
+
+def test_path_bytes_array_and_pil_agree(tmp_path, text_image):
+    path = tmp_path / "图片 with space.png"
+    text_image.save(path)
+    from_path = load_image(path).bgr
+    from_str = load_image(str(path)).bgr
+    from_bytes = load_image(path.read_bytes()).bgr
+    from_pil = load_image(text_image).bgr
+    from_array = load_image(np.asarray(text_image)[:, :, ::-1].copy()).bgr
+    for other in (from_str, from_bytes, from_pil, from_array):
+        assert np.array_equal(from_path, other)
+    assert from_path.shape == (40, 120, 3) and from_path.dtype == np.uint8
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.png"
+    path.write_bytes(b"")
+    with pytest.raises(ImageLoadError, match="empty") as caught:
+        load_image(path)
+    assert caught.value.source == str(path)
+
+
+def test_text_file_named_jpg(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("this is not an image\n")
+    with pytest.raises(ImageLoadError, match="not an image"):
+        load_image(path)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_truncated_image(tmp_path, fmt):
+    rng = np.random.default_rng(0)
+    img = Image.fromarray(rng.integers(0, 255, (300, 300, 3), dtype=np.uint8))
+    data = png_bytes(img, fmt)
+    path = tmp_path / f"cut.{fmt.lower()}"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageLoadError, match="damaged or truncated"):
+        load_image(path)
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(ImageLoadError, match="not found"):
+        load_image(tmp_path / "nope.png")
+
+
+def test_folder_named_like_an_image(tmp_path):
+    folder = tmp_path / "scan.png"
+    folder.mkdir()
+    with pytest.raises(ImageLoadError, match="folder"):
+        load_image(folder)
+
+
+def test_grayscale_palette_and_16bit(tmp_path):
+    gray = Image.new("L", (20, 10), 100)
+    assert load_image(gray).bgr[0, 0].tolist() == [100, 100, 100]
+    palette = Image.new("RGB", (20, 10), (255, 0, 0)).convert("P")
+    assert load_image(png_bytes(palette)).bgr[0, 0].tolist() == [0, 0, 255]
+    deep = Image.fromarray(np.full((10, 20), 65535, dtype=np.uint16))
+    path = tmp_path / "deep.png"
+    deep.save(path)
+    assert load_image(path).bgr[0, 0].tolist() == [255, 255, 255]
+
+
+def test_transparent_dark_and_light_text_end_dark_on_light():
+    for colour in ((0, 0, 0), (255, 255, 255)):
+        img = Image.new("RGBA", (40, 20), (*colour, 0))
+        img.paste((*colour, 255), (10, 5, 30, 15))
+        bgr = load_image(img).bgr
+        assert bgr[0, 0].tolist() == [255, 255, 255]  # background light
+        assert bgr[10, 20].tolist() == [0, 0, 0]  # text dark
+
+
+def test_exif_orientation_is_applied(samples_dir):
+    loaded = load_image(samples_dir / "rapidocr" / "img_exif_orientation.jpg")
+    assert any("EXIF orientation 3" in note for note in loaded.notes)
+    raw = load_image(samples_dir / "rapidocr" / "img_exif_orientation.jpg", apply_exif=False)
+    assert np.array_equal(loaded.bgr, raw.bgr[::-1, ::-1])
+
+
+def test_oversized_image_is_refused(tmp_path):
+    img = Image.new("L", (5000, 5000), 255)
+    path = tmp_path / "big.png"
+    img.save(path)
+    with pytest.raises(ImageLoadError, match="megapixels"):
+        load_image(path, max_pixels=1_000_000)
+
+
+def test_oversized_jpeg_is_read_smaller(tmp_path):
+    img = Image.new("RGB", (4000, 3000), "white")
+    path = tmp_path / "big.jpg"
+    img.save(path, quality=50)
+    loaded = load_image(path, max_pixels=1_000_000)
+    width, height = loaded.size
+    assert width * height <= 1_000_000
+    assert any("read at" in note for note in loaded.notes)
+
+
+def test_unsupported_type():
+    with pytest.raises(ImageLoadError, match="unsupported input type"):
+        load_image(12345)  # type: ignore[arg-type]
+
+
+def test_unreadable_file(tmp_path, text_image):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    path = tmp_path / "secret.png"
+    text_image.save(path)
+    path.chmod(0)
+    with pytest.raises(ImageLoadError, match="permission denied"):
+        load_image(Path(path))
