@@ -1,0 +1,46 @@
+"""A real X display for the window tests: the one in DISPLAY, or an Xvfb started here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def display() -> Iterator[str]:
+    """Starts Xvfb (1600x1000, 24-bit) on a free display number unless DISPLAY is set."""
+    existing = os.environ.get("DISPLAY")
+    if existing:
+        yield existing
+        return
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("no DISPLAY and Xvfb is not installed (apt-get install xvfb)")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail("Xvfb did not start")
+    name = f":{number}"
+    os.environ["DISPLAY"] = name
+    try:
+        yield name
+    finally:
+        os.environ.pop("DISPLAY", None)
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
