@@ -87,16 +87,18 @@ class PipelineOptions:
     max_image_pixels: int = _opt(150_000_000, lo=1, doc="larger images are refused")
     apply_exif: bool = _opt(True, doc="rotate by the EXIF orientation tag")
     reading_order: Literal["rapidocr", "lines"] = "rapidocr"
-    rec_fallback: bool = _opt(False, doc="read a small image whole when no text is detected")
+    rec_fallback: bool = _opt(True, doc="read a small image whole when no text is detected")
 
 
 @dataclass(frozen=True)
 class DetOptions:
     """DB text detection: input size policy and post-processing."""
 
-    limit_side_len: int = _opt(736, lo=32, hi=10000)
-    limit_type: Literal["min", "max"] = "min"
-    min_input_side: int = _opt(0, lo=0, hi=10000, doc="with limit_type max: upscale below this")
+    limit_side_len: int = _opt(960, lo=32, hi=10000)
+    limit_type: Literal["min", "max"] = "max"
+    max_input_side: int = _opt(2400, lo=0, hi=100000, doc="cap on the long side; 0: no cap")
+    text_height_target: int = _opt(40, lo=0, hi=1000, doc="re-detect upscaled below this; 0: off")
+    max_upscale: float = _opt(4.0, lo=1.0, hi=64.0, doc="largest second-pass scale factor")
     mean: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
     std: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
     thresh: float = _opt(0.3, lo=0.0, hi=1.0)
@@ -126,6 +128,7 @@ class RecOptions:
 
     image_shape: tuple[int, ...] = _opt((3, 48, 320), length=3)
     batch_size: int = _opt(6, lo=1, hi=1024)
+    min_width: int = _opt(160, lo=8, hi=10000, doc="narrowest batch; short words pad up to it")
     width_buckets: tuple[int, ...] = _opt((), doc="pad each batch's width up to one of these")
     pad_batch: bool = _opt(False, doc="pad every batch to batch_size (one shape for CUDA)")
 

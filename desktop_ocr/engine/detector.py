@@ -50,8 +50,14 @@ class TextDetector:
         self.runner = runner
         self.opts = opts
 
-    def input_size(self, h: int, w: int) -> tuple[int, int]:
-        """The (height, width) the model sees for an h x w image, before any padding."""
+    def input_size(self, h: int, w: int, extra: float = 1.0) -> tuple[int, int]:
+        """The (height, width) the model sees for an h x w image, before any padding.
+
+        `limit_type: min` scales the short side up to `limit_side_len`; `max` scales the
+        long side down to it. `extra` multiplies that (the second pass for small text),
+        and `max_input_side` then caps the long side, so a thin strip is not blown up
+        to thousands of pixels.
+        """
         opts = self.opts
         if opts.limit_type == "min":
             short = min(h, w)
@@ -59,8 +65,9 @@ class TextDetector:
         else:
             long = max(h, w)
             ratio = opts.limit_side_len / long if long > opts.limit_side_len else 1.0
-            if opts.min_input_side and min(h, w) * ratio < opts.min_input_side:
-                ratio = min(opts.min_input_side / min(h, w), max(ratio, opts.limit_side_len / long))
+        ratio *= extra
+        if opts.max_input_side and max(h, w) * ratio > opts.max_input_side:
+            ratio = opts.max_input_side / max(h, w)
         return _round32(int(h * ratio)), _round32(int(w * ratio))
 
     def padded_size(self, rh: int, rw: int) -> tuple[int, int]:
@@ -68,9 +75,10 @@ class TextDetector:
             return rh, rw
         return (bucket_side(rh, self.opts.shape_buckets), bucket_side(rw, self.opts.shape_buckets))
 
-    def make_input(self, img: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    def make_input(self, img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """The normalised 1 x 3 x H x W blob for the model, padded to a shape bucket."""
         h, w = img.shape[:2]
-        rh, rw = self.input_size(h, w)
+        rh, rw = size
         ph, pw = self.padded_size(rh, rw)
         resized = img if (rh, rw) == (h, w) else cv2.resize(img, (rw, rh))
         blob = np.empty((1, 3, ph, pw), dtype=np.float32)
@@ -79,12 +87,33 @@ class TextDetector:
             for c in range(3):
                 blob[0, c] = -self.opts.mean[c] / self.opts.std[c]
         normalize_to_blob(resized, self.opts.mean, self.opts.std, out=blob[0])
-        return blob, (rh, rw)
+        return blob
+
+    def detect_at(self, img: np.ndarray, size: tuple[int, int]) -> DetBoxes:
+        """Boxes in image coordinates from one run of the model at input `size`."""
+        h, w = img.shape[:2]
+        prob = self.runner.run(self.make_input(img, size))[0, 0]
+        found = boxes_from_probability(prob, w, h, self.opts, valid_hw=size)
+        boxes, keep = clip_and_filter(found.boxes, h, w)
+        return DetBoxes(boxes, found.scores[keep])
 
     def __call__(self, img: np.ndarray) -> DetBoxes:
         h, w = img.shape[:2]
-        blob, valid = self.make_input(img)
-        prob = self.runner.run(blob)[0, 0]
-        found = boxes_from_probability(prob, w, h, self.opts, valid_hw=valid)
-        boxes, keep = clip_and_filter(found.boxes, h, w)
-        return DetBoxes(boxes, found.scores[keep])
+        size = self.input_size(h, w)
+        found = self.detect_at(img, size)
+        target = self.opts.text_height_target
+        if not target or len(found.boxes) == 0:
+            return found
+        # Small text is found better when it is larger: measure it, and look again.
+        sides = np.minimum(
+            np.linalg.norm(found.boxes[:, 0] - found.boxes[:, 1], axis=1),
+            np.linalg.norm(found.boxes[:, 0] - found.boxes[:, 3], axis=1),
+        )
+        text_px = float(np.median(sides)) * size[0] / h
+        if text_px >= target:
+            return found
+        extra = min(target / max(text_px, 1.0), self.opts.max_upscale)
+        bigger = self.input_size(h, w, extra)
+        if bigger[0] * bigger[1] < 1.5 * size[0] * size[1]:
+            return found
+        return self.detect_at(img, bigger)

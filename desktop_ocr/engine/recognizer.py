@@ -25,8 +25,8 @@ class TextRecognizer:
 
     def batch_width(self, ratios: np.ndarray) -> int:
         """Input width for a batch: wide enough for its widest crop, at least the default."""
-        _, height, width = self.opts.image_shape
-        max_ratio = max(width / height, float(ratios.max()))
+        height = self.opts.image_shape[1]
+        max_ratio = max(self.opts.min_width / height, float(ratios.max()))
         needed = int(height * max_ratio)
         return bucket_side(needed, self.opts.width_buckets) if self.opts.width_buckets else needed
 

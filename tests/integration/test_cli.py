@@ -47,8 +47,14 @@ def test_jsonl_mixed_batch(mixed_batch, tmp_path):
     assert proc.returncode == 1, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     by_name = {Path(row["path"]).name: row for row in rows}
-    assert set(by_name) == {"good one.jpg", "short.png", "empty.png", "notes.jpg", "cut.jpg",
-                            "gone.png"}
+    assert set(by_name) == {
+        "good one.jpg",
+        "short.png",
+        "empty.png",
+        "notes.jpg",
+        "cut.jpg",
+        "gone.png",
+    }
     good = by_name["good one.jpg"]
     assert good["ok"] is True and good["error"] is None
     assert good["lines"][0]["text"] == "正品促销"
@@ -57,8 +63,12 @@ def test_jsonl_mixed_batch(mixed_batch, tmp_path):
     assert set(good["timings_ms"]) >= {"det", "cls", "rec", "total"}
     assert good["providers"] == ["CPUExecutionProvider"]
     assert good["requested"] == ["CPUExecutionProvider"]
-    for name, words in [("empty.png", "empty"), ("notes.jpg", "not an image"),
-                        ("cut.jpg", "truncated"), ("gone.png", "not found")]:
+    for name, words in [
+        ("empty.png", "empty"),
+        ("notes.jpg", "not an image"),
+        ("cut.jpg", "truncated"),
+        ("gone.png", "not found"),
+    ]:
         row = by_name[name]
         assert row["ok"] is False and words in row["error"], row
         assert row["lines"] == []
@@ -85,8 +95,14 @@ def test_usage_error_exits_2():
 
 
 def test_cuda_request_warns_and_still_reads(samples_dir):
-    proc = cli("ocr", "--device", "cuda", "--format", "jsonl",
-               str(samples_dir / "rapidocr" / "ch_en_num.jpg"))
+    proc = cli(
+        "ocr",
+        "--device",
+        "cuda",
+        "--format",
+        "jsonl",
+        str(samples_dir / "rapidocr" / "ch_en_num.jpg"),
+    )
     assert proc.returncode == 0, proc.stderr
     row = json.loads(proc.stdout)
     assert row["requested"] == ["CUDAExecutionProvider", "CPUExecutionProvider"]

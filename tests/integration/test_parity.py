@@ -48,5 +48,5 @@ def test_boxes_lie_inside_the_image(compat_engine, samples_dir, name):
     for line in result.lines:
         xs = [x for x, _ in line.box]
         ys = [y for _, y in line.box]
-        assert 0 <= min(xs) and max(xs) <= width
-        assert 0 <= min(ys) and max(ys) <= height
+        assert min(xs) >= 0 and max(xs) <= width
+        assert min(ys) >= 0 and max(ys) <= height

@@ -97,8 +97,12 @@ def test_round_trip_through_yaml(tmp_path):
 def test_overrides_are_validated_too():
     cfg = load_config(CONFIGS / "config.yaml")
     assert cfg.with_overrides({"cuda": {"device_id": 2}}).cuda.device_id == 2
-    with pytest.raises(ConfigError, match="cuda.gpu_mem_limit"):
+    with pytest.raises(ConfigError, match=r"cuda\.gpu_mem_limit"):
         cfg.with_overrides({"cuda": {"gpu_mem_limit": "lots"}})
+
+
+def test_config_yaml_holds_the_built_in_defaults():
+    assert load_config(CONFIGS / "config.yaml") == EngineConfig()
 
 
 def test_empty_file_means_defaults(tmp_path):
