@@ -1,4 +1,4 @@
-# Builds the one-folder app of one flavour in its own venv: dist\desktop-ocr-<flavour>\.
+# Builds the one-folder app of one flavour in its own venv: dist\desktop-ocr-<flavour>[-cuda]\.
 #
 #   powershell -ExecutionPolicy Bypass -File tools\build_app.ps1 [-Flavour cpu|gpu] [-WithCuda]
 #
@@ -52,6 +52,7 @@ Invoke-Checked $Py @("-m", "PyInstaller", "build.spec", "--noconfirm", "--log-le
 $Done = Get-Date
 
 $App = "dist\desktop-ocr-$Flavour"
+if ($WithCuda) { $App = "$App-cuda" }
 $Size = (Get-ChildItem $App -Recurse -File | Measure-Object -Property Length -Sum).Sum / 1MB
 Write-Host ("venv ready in {0:N0} s, PyInstaller ran {1:N0} s; {2} is {3:N0} MB" -f `
     ($Installed - $Start).TotalSeconds, ($Done - $Installed).TotalSeconds, $App, $Size)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the one-folder app of one flavour in its own venv: dist/desktop-ocr-<flavour>/.
+# Builds the one-folder app of one flavour in its own venv: dist/desktop-ocr-<flavour>[-cuda]/.
 #
 #   tools/build_app.sh [cpu|gpu] [--with-cuda]
 #
@@ -51,6 +51,7 @@ DESKTOP_OCR_FLAVOUR="$FLAVOUR" DESKTOP_OCR_BUNDLE_CUDA="$WITH_CUDA" \
 done_at=$(date +%s)
 
 APP="dist/desktop-ocr-$FLAVOUR"
+if [ "$WITH_CUDA" = 1 ]; then APP="$APP-cuda"; fi
 echo "venv ready in $((installed - start)) s, PyInstaller ran $((done_at - installed)) s;" \
     "$APP is $(du -sh "$APP" | cut -f1)" >&2
 echo "$PWD/$APP/desktop-ocr"

@@ -107,6 +107,11 @@ def flavour_from_env(env: Mapping[str, str] = os.environ) -> str:
     return flavour
 
 
+def app_folder_name(flavour: str, bundle_cuda: bool = False) -> str:
+    """dist/<this>/ holds the app: the flavour, and whether CUDA is inside."""
+    return f"{APP_NAME}-{flavour}{'-cuda' if bundle_cuda else ''}"
+
+
 def bundle_cuda_from_env(env: Mapping[str, str] = os.environ) -> bool:
     """True when DESKTOP_OCR_BUNDLE_CUDA asks to put the nvidia-* pip libraries in the app."""
     return env.get(BUNDLE_CUDA_ENV, "").strip().lower() in {"1", "true", "yes", "on"}

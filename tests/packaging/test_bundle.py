@@ -6,9 +6,13 @@ DESKTOP_OCR_APP names the windowed executable of a built app folder.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,8 @@ from tests.packaging.plan import bundle_plan as plan
 
 REPO = Path(__file__).resolve().parents[2]
 APP_ENV = "DESKTOP_OCR_APP"
+WINDOW_TITLE = "Desktop OCR"
+TIMEOUT_S = 240
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +120,106 @@ def test_ocr_of_a_sample_with_the_built_app(cli: Path, tmp_path: Path, samples_d
     proc = run_app(cli, "ocr", str(image), tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "正品促销"
+
+
+def xdotool(*args: str) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], capture_output=True, text=True, timeout=30, check=False
+    )
+    return done.stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def wait_for_window(proc: subprocess.Popen, log: Path) -> str:
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the app exited with {proc.returncode}: {log.read_text()}")
+        found = xdotool("search", "--onlyvisible", "--name", WINDOW_TITLE).split()
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    pytest.fail(f"no window titled {WINDOW_TITLE!r} within {TIMEOUT_S} s: {log.read_text()}")
+
+
+def screenshot(window: str, path: Path) -> Path:
+    """The window as it is on the screen (children included), cropped from the root window."""
+    from PIL import Image
+
+    geometry = dict(
+        line.split("=", 1) for line in xdotool("getwindowgeometry", "--shell", window).split()
+    )
+    x, y, w, h = (int(geometry[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    whole = path.with_name("screen.png")
+    subprocess.run(["import", "-window", "root", str(whole)], check=True, timeout=60)
+    with Image.open(whole) as image:
+        image.crop((x, y, x + w, y + h)).save(path)
+    return path
+
+
+def lines_shown_twice(engine, shot: Path, expected: list[str]) -> list[str]:
+    """The expected lines that the screen shows at least twice: in the image and as text."""
+    seen = [squash(line.text) for line in engine(shot).lines]
+    return [want for want in expected if sum(similar(want, got) for got in seen) >= 2]
+
+
+@pytest.mark.gui
+def test_window_of_the_built_app_shows_the_result(
+    app: Path, internal: Path, display: str, default_engine, tmp_path: Path
+):
+    for tool in ("xdotool", "import", "xprop"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install xdotool imagemagick x11-utils)")
+    sample = internal / "assets" / "sample.png"
+    expected = [squash(line.text) for line in default_engine(sample).lines]
+    assert expected, "the bundled sample has no text to look for"
+    env = clean_env(tmp_path)
+    env["DISPLAY"] = display
+    env["DESKTOP_OCR_CONFIG_DIR"] = str(tmp_path / "config")
+    log = tmp_path / "app.log"
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [str(app), str(sample)], stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env
+        )
+    try:
+        window = wait_for_window(proc, log)
+        shot = tmp_path / "window.png"
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            shown = lines_shown_twice(default_engine, screenshot(window, shot), expected)
+            if len(shown) == len(expected):
+                break
+            failed = "Traceback" in log.read_text(encoding="utf-8")
+            if failed or proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"the window ({shot}) shows {shown} twice, not all of {expected}; "
+                    f"app output: {log.read_text()}"
+                )
+            time.sleep(2)
+        icon = subprocess.run(
+            ["xprop", "-id", window, "-notype", "32c", "_NET_WM_ICON"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+        width, height = (int(v) for v in re.findall(r"\d+", icon)[:2] or (0, 0))
+        assert width >= 16 and height >= 16, f"the window has no icon: {icon[:200]!r}"
+        # Quit as a user does: File, then its last item (Quit).
+        xdotool("mousemove", "--sync", "20", "15", "click", "1")
+        time.sleep(1)
+        xdotool("key", "Up", "Return")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    output = log.read_text(encoding="utf-8")
+    assert "Traceback" not in output, output

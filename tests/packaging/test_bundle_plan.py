@@ -63,6 +63,8 @@ def test_flavour_comes_from_the_environment():
     assert plan.bundle_cuda_from_env({plan.BUNDLE_CUDA_ENV: "1"})
     assert not plan.bundle_cuda_from_env({plan.BUNDLE_CUDA_ENV: "0"})
     assert not plan.bundle_cuda_from_env({})
+    assert plan.app_folder_name("cpu") == "desktop-ocr-cpu"
+    assert plan.app_folder_name("gpu", bundle_cuda=True) == "desktop-ocr-gpu-cuda"
 
 
 def test_a_venv_must_hold_exactly_the_flavours_onnxruntime():
