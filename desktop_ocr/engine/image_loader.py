@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ IMAGE_SUFFIXES = (
 )
 
 DEFAULT_MAX_PIXELS = 150_000_000
+_PIL_LIMIT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,21 @@ def load_image(
 
 
 def _open_pil(data: bytes, name: str) -> Image.Image:
+    """Reads the header only; the pixel limit is checked by the caller before decoding.
+
+    Pillow's own bomb check refuses anything over 179 megapixels at open, before a large
+    JPEG could be decoded at a reduced scale, so it is lifted here and replaced by
+    `max_pixels`, which is checked before a single pixel is decoded.
+    """
     try:
-        with warnings.catch_warnings():
+        with _PIL_LIMIT_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
-        raise ImageLoadError(name, f"image is too large to open safely ({exc})") from exc
+            saved = Image.MAX_IMAGE_PIXELS
+            Image.MAX_IMAGE_PIXELS = None
+            try:
+                return Image.open(io.BytesIO(data))
+            finally:
+                Image.MAX_IMAGE_PIXELS = saved
     except UnidentifiedImageError:
         raise ImageLoadError(
             name,
@@ -207,7 +218,7 @@ def _to_uint8(arr: np.ndarray) -> np.ndarray:
         return arr
     if arr.dtype == bool:
         return arr.astype(np.uint8) * 255
-    values = arr.astype(np.float32)
+    values = arr.astype(np.float64)
     finite = np.isfinite(values)
     if not finite.all():
         values = np.where(finite, values, 0.0)

@@ -54,7 +54,8 @@ class OcrEngine:
         self.recognizer = TextRecognizer(rec_runner, self.config.rec, decoder)
         self.providers: ProviderReport = factory.report()
         self.onnxruntime_messages = tuple(factory.messages)
-        if self.config.runtime.warmup:
+        if self.config.runtime.warmup and not self.providers.fell_back:
+            # Warm-up pays cuDNN's tuning up front; on a CPU fallback it only costs time.
             self.warmup()
 
     # -- set-up ---------------------------------------------------------------------------
