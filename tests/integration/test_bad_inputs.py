@@ -109,7 +109,7 @@ def test_pixel_formats_all_read(default_engine, tmp_path, word_image):
         "gray.png": gray,
         "palette.png": word_image.convert("P", palette=Image.Palette.ADAPTIVE),
         "cmyk.jpg": word_image.convert("CMYK"),
-        "deep.png": Image.fromarray((np.asarray(gray, dtype=np.uint16) * 257)),
+        "deep.png": Image.fromarray(np.asarray(gray, dtype=np.uint16) * 257),
         "bilevel.png": gray.point(lambda v: 255 if v > 128 else 0).convert("1"),
     }
     for name, img in cases.items():
