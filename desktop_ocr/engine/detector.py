@@ -101,7 +101,7 @@ class TextDetector:
         h, w = img.shape[:2]
         size = self.input_size(h, w)
         found = self.detect_at(img, size)
-        target = self.opts.text_height_target
+        target = self.opts.small_text_height
         if not target or len(found.boxes) == 0:
             return found
         # Small text is found better when it is larger: measure it, and look again.
@@ -112,7 +112,7 @@ class TextDetector:
         text_px = float(np.median(sides)) * size[0] / h
         if text_px >= target:
             return found
-        extra = min(target / max(text_px, 1.0), self.opts.max_upscale)
+        extra = min(self.opts.text_height_goal / max(text_px, 1.0), self.opts.max_upscale)
         bigger = self.input_size(h, w, extra)
         if bigger[0] * bigger[1] < 1.5 * size[0] * size[1]:
             return found
