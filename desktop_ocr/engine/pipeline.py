@@ -305,9 +305,13 @@ class OcrEngine:
     def _infer_seconds(self) -> float:
         return sum(r.run_seconds for r in self.runners.values())
 
+    def seen_shapes(self) -> dict[str, frozenset[tuple[int, ...]]]:
+        """The distinct input shapes each model has been run on (CUDA tunes once per shape)."""
+        return {role: frozenset(r.shapes) for role, r in self.runners.items()}
+
     def input_shapes(self) -> dict[str, int]:
-        """How many distinct input shapes each model has seen (CUDA re-tunes per shape)."""
-        return {role: len(r.shapes) for role, r in self.runners.items()}
+        """How many distinct input shapes each model has seen."""
+        return {role: len(shapes) for role, shapes in self.seen_shapes().items()}
 
     def model_paths(self) -> dict[str, Path]:
         return {role: r.path for role, r in self.runners.items()}

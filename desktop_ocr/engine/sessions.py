@@ -234,5 +234,6 @@ class SessionFactory:
         diagnosis = None
         if CUDA in requested and CUDA not in granted:
             diagnosis = diagnose_cuda("\n".join(self.messages))
-            logger.warning("CUDA requested but not granted: %s", diagnosis.summary)
+            # Reported as data (ProviderReport.diagnosis); callers decide how to show it.
+            logger.info("CUDA requested but not granted: %s", diagnosis.summary)
         return ProviderReport(requested, granted, diagnosis)

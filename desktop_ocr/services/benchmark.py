@@ -477,7 +477,7 @@ def _run_config(
         lambda m: emit("warmup", index, label, message=m),
     )
 
-    before = {role: set(r.shapes) for role, r in engine.runners.items()}
+    before = engine.seen_shapes()
     known = {role: set(shapes) for role, shapes in before.items()}
     for path, name in files:
         if cancel.is_set():
@@ -487,8 +487,9 @@ def _run_config(
         run.rows.append(row)
         clock.image_done()
         emit("image", index, label, row=row, message=name)
-    run.shapes_seen = {role: len(r.shapes) for role, r in engine.runners.items()}
-    run.shapes_new = {role: len(r.shapes - before[role]) for role, r in engine.runners.items()}
+    after = engine.seen_shapes()
+    run.shapes_seen = {role: len(shapes) for role, shapes in after.items()}
+    run.shapes_new = {role: len(shapes - before[role]) for role, shapes in after.items()}
     run.peak = peak_memory(was_reset)
     run.wall_s = time.perf_counter() - begun
     del engine
@@ -538,8 +539,8 @@ def _measure(
         logger.exception("unexpected failure on %s", path)
         return ImageRow(label, str(path), name, error=f"{type(exc).__name__}: {exc}")
     new_shapes = 0
-    for role, runner in engine.runners.items():
-        fresh = runner.shapes - known[role]
+    for role, shapes in engine.seen_shapes().items():
+        fresh = shapes - known[role]
         new_shapes += len(fresh)
         known[role] |= fresh
     ordered = sorted(results, key=lambda r: r.timings.total)
