@@ -49,6 +49,7 @@ class RuntimeOptions:
     graph_optimization: Literal["disable", "basic", "extended", "all"] = "all"
     cpu_mem_arena: bool = _opt(False, doc="the arena grows without bound on varied shapes")
     warmup: bool = _opt(False, doc="run every shape bucket once when the engine starts")
+    allow_spinning: bool = _opt(False, doc="let idle worker threads spin-wait (burns CPU)")
 
 
 @dataclass(frozen=True)
