@@ -98,8 +98,12 @@ class DetOptions:
     limit_side_len: int = _opt(960, lo=32, hi=10000)
     limit_type: Literal["min", "max"] = "max"
     max_input_side: int = _opt(2400, lo=0, hi=100000, doc="cap on the long side; 0: no cap")
-    small_text_height: int = _opt(28, lo=0, hi=1000, doc="median text height (px) under which a "
-                                  "second, larger detection pass runs; 0: off")
+    small_text_height: int = _opt(
+        28,
+        lo=0,
+        hi=1000,
+        doc="median text height (px) under which a second, larger detection pass runs; 0: off",
+    )
     text_height_goal: int = _opt(40, lo=1, hi=1000, doc="text height the second pass aims at")
     max_upscale: float = _opt(4.0, lo=1.0, hi=64.0, doc="largest second-pass scale factor")
     mean: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)

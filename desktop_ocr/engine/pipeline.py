@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -48,14 +49,20 @@ class OcrEngine:
             "cls": cls_runner,
             "rec": rec_runner,
         }
-        self.detector = TextDetector(det_runner, self.config.det)
-        self.classifier = AngleClassifier(cls_runner, self.config.cls)
-        decoder = CtcDecoder(self._characters(rec_runner))
-        self.recognizer = TextRecognizer(rec_runner, self.config.rec, decoder)
         self.providers: ProviderReport = factory.report()
         self.onnxruntime_messages = tuple(factory.messages)
+        det, cls, rec = self.config.det, self.config.cls, self.config.rec
+        if self.providers.fell_back:
+            # Shape buckets and warm-up only pay off where cuDNN tunes per shape; on the
+            # CPU fallback they would pad every input for nothing.
+            det = dataclasses.replace(det, shape_buckets=())
+            cls = dataclasses.replace(cls, pad_batch=False)
+            rec = dataclasses.replace(rec, width_buckets=(), pad_batch=False)
+        self.detector = TextDetector(det_runner, det)
+        self.classifier = AngleClassifier(cls_runner, cls)
+        decoder = CtcDecoder(self._characters(rec_runner))
+        self.recognizer = TextRecognizer(rec_runner, rec, decoder)
         if self.config.runtime.warmup and not self.providers.fell_back:
-            # Warm-up pays cuDNN's tuning up front; on a CPU fallback it only costs time.
             self.warmup()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -93,20 +100,19 @@ class OcrEngine:
 
     def warmup(self) -> None:
         """Runs every configured input shape once, so no user image pays for a first run."""
-        det = self.config.det
+        det, cls, rec = self.detector.opts, self.classifier.opts, self.recognizer.opts
         sides = det.shape_buckets or (self.detector.input_size(640, 640)[0],)
         for h in sides:
             for w in sides:
                 self.runners["det"].run(np.zeros((1, 3, h, w), dtype=np.float32))
-        _, ch, cw = self.config.cls.image_shape
-        cls_rows = self.config.cls.batch_size if self.config.cls.pad_batch else 1
+        _, ch, cw = cls.image_shape
+        cls_rows = cls.batch_size if cls.pad_batch else 1
         self.runners["cls"].run(np.zeros((cls_rows, 3, ch, cw), dtype=np.float32))
-        rec = self.config.rec
         _, rh, rw = rec.image_shape
         rec_rows = rec.batch_size if rec.pad_batch else 1
         for width in rec.width_buckets or (rw,):
             self.runners["rec"].run(np.zeros((rec_rows, 3, rh, width), dtype=np.float32))
-        logger.info("warm-up ran %s", {k: len(r.shapes) for k, r in self.runners.items()})
+        logger.info("warm-up ran %s", self.input_shapes())
 
     # -- per image ------------------------------------------------------------------------
 

@@ -128,10 +128,12 @@ def session_options(runtime: RuntimeOptions) -> Any:
     opts.enable_cpu_mem_arena = runtime.cpu_mem_arena
     opts.log_severity_level = 3
     # Spinning threads keep a core busy after each run, stealing it from the window.
-    opts.add_session_config_entry("session.intra_op.allow_spinning",
-                                  "1" if runtime.allow_spinning else "0")
-    opts.add_session_config_entry("session.inter_op.allow_spinning",
-                                  "1" if runtime.allow_spinning else "0")
+    opts.add_session_config_entry(
+        "session.intra_op.allow_spinning", "1" if runtime.allow_spinning else "0"
+    )
+    opts.add_session_config_entry(
+        "session.inter_op.allow_spinning", "1" if runtime.allow_spinning else "0"
+    )
     if runtime.intra_op_threads > 0:
         opts.intra_op_num_threads = runtime.intra_op_threads
     if runtime.inter_op_threads > 0:

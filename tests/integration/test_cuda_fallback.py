@@ -60,3 +60,12 @@ def test_diagnosis_is_reproducible_without_an_engine():
     if "CUDAExecutionProvider" not in ort.get_available_providers():
         assert diagnosis.problem == "cpu_only_onnxruntime"
     assert diagnosis.summary and diagnosis.fix
+
+
+def test_cpu_fallback_drops_the_cuda_shape_padding(cuda_engine):
+    if "CUDAExecutionProvider" in cuda_engine.providers.granted:
+        pytest.skip("CUDA works here")
+    assert cuda_engine.config.det.shape_buckets  # asked for ...
+    assert cuda_engine.detector.opts.shape_buckets == ()  # ... but not used on the CPU
+    assert cuda_engine.recognizer.opts.width_buckets == ()
+    assert not cuda_engine.recognizer.opts.pad_batch
