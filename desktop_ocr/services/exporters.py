@@ -1,0 +1,167 @@
+"""Writes OCR results to txt, json, Markdown or csv files, atomically.
+
+A half-written export is worse than none: a crash or a full disk must leave either
+the old file or the new one, so every file is written to a temporary name in the same
+folder and then moved over the target with os.replace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_ocr.engine.results import OcrResult
+
+logger = logging.getLogger(__name__)
+
+FORMATS: dict[str, str] = {
+    "txt": "Plain text",
+    "json": "JSON",
+    "md": "Markdown",
+    "csv": "CSV",
+}
+SUFFIX_FORMATS = {".txt": "txt", ".json": "json", ".md": "md", ".markdown": "md", ".csv": "csv"}
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One image's outcome: its result, or the reason it failed."""
+
+    name: str  # what the user knows the image as: a path, or "clipboard image 1"
+    result: OcrResult | None = None
+    error: str | None = None
+
+
+def format_for_path(path: str | Path) -> str:
+    """The export format a file name asks for; ValueError names the supported suffixes."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return SUFFIX_FORMATS[suffix]
+    except KeyError:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        raise ValueError(
+            f"cannot tell the format from the file name {Path(path).name!r}; use one of {known}"
+        ) from None
+
+
+def render(items: Sequence[ExportItem], fmt: str) -> str:
+    """The text of an export; the heading per image appears only when there are several."""
+    if fmt == "txt":
+        return _render_txt(items)
+    if fmt == "json":
+        return _render_json(items)
+    if fmt == "md":
+        return _render_markdown(items)
+    if fmt == "csv":
+        return _render_csv(items)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def export(items: Sequence[ExportItem], path: str | Path, fmt: str | None = None) -> Path:
+    """Writes `items` to `path` in `fmt` (default: from the suffix) and returns the path."""
+    target = Path(path)
+    fmt = fmt or format_for_path(target)
+    text = render(items, fmt)
+    write_text_atomic(target, text, newline="" if fmt == "csv" else None)
+    logger.info("exported %d image(s) as %s to %s", len(items), fmt, target)
+    return target
+
+
+def write_text_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Writes UTF-8 text through a temporary file in the same folder and os.replace.
+
+    The same folder keeps the rename on one file system, where it is atomic; the
+    temporary file is removed when anything fails.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp_name).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp_name).unlink()
+        raise
+
+
+def _render_txt(items: Sequence[ExportItem]) -> str:
+    many = len(items) > 1
+    out: list[str] = []
+    for item in items:
+        if many:
+            if out:
+                out.append("")
+            out.append(f"==> {item.name} <==")
+        if item.result is None:
+            out.append(f"error: {item.error or 'no result'}")
+        else:
+            out.extend(line.text for line in item.result.lines)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _item_dict(item: ExportItem) -> dict[str, Any]:
+    """The same object per image as `desktop-ocr ocr --format jsonl` prints."""
+    if item.result is not None:
+        data = item.result.to_dict()
+        data["path"] = item.name
+        return data
+    return {"path": item.name, "ok": False, "error": item.error, "image_size": None, "lines": []}
+
+
+def _render_json(items: Sequence[ExportItem]) -> str:
+    return json.dumps([_item_dict(i) for i in items], ensure_ascii=False, indent=2) + "\n"
+
+
+# Characters that would turn text into formatting or break a table cell.
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|~"})
+
+
+def _md_escape(text: str) -> str:
+    return text.translate(_MD_SPECIAL)
+
+
+def _render_markdown(items: Sequence[ExportItem]) -> str:
+    out: list[str] = []
+    for item in items:
+        out.append(f"## {_md_escape(Path(item.name).name or item.name)}")
+        out.append("")
+        if item.result is None:
+            out.append(f"*Failed: {_md_escape(item.error or 'no result')}*")
+        elif not item.result.lines:
+            out.append("*No text found.*")
+        else:
+            out.append("| # | Text | Score |")
+            out.append("| ---: | --- | ---: |")
+            for n, line in enumerate(item.result.lines, 1):
+                out.append(f"| {n} | {_md_escape(line.text)} | {line.score:.3f} |")
+        out.append("")
+    return "\n".join(out)
+
+
+CSV_HEADER = ["path", "line", "text", "score", "x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]
+
+
+def _render_csv(items: Sequence[ExportItem]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*CSV_HEADER, "error"])
+    for item in items:
+        if item.result is None:
+            writer.writerow([item.name, "", "", "", *[""] * 8, item.error or "no result"])
+            continue
+        for n, line in enumerate(item.result.lines, 1):
+            coords = [f"{v:.1f}" for point in line.box for v in point]
+            writer.writerow([item.name, n, line.text, f"{line.score:.5f}", *coords, ""])
+    return buffer.getvalue()

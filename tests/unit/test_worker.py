@@ -1,0 +1,141 @@
+"""The OCR worker thread with the real engine: events, bad input, cancel, rebuild, failure."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import pytest
+
+from desktop_ocr.services.settings_store import build_engine_config
+from desktop_ocr.services.worker import (
+    EngineFailed,
+    EngineLoading,
+    EngineReady,
+    JobCancelled,
+    JobDone,
+    JobFailed,
+    JobStarted,
+    OcrWorker,
+    Progress,
+    load_preview,
+)
+
+TIMEOUT_S = 180
+
+
+def collect(worker: OcrWorker, until, timeout: float = TIMEOUT_S) -> list:
+    """Events until `until(events)` holds."""
+    events: list = []
+    deadline = time.monotonic() + timeout
+    while not until(events):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            pytest.fail(f"worker events so far: {[type(e).__name__ for e in events]}")
+        try:
+            events.append(worker.events.get(timeout=min(left, 1.0)))
+        except queue.Empty:
+            continue
+    return events
+
+
+def finished(n: int):
+    return lambda events: (
+        sum(isinstance(e, (JobDone, JobFailed, JobCancelled)) for e in events) >= n
+    )
+
+
+@pytest.fixture
+def worker():
+    started = OcrWorker(build_engine_config({}))
+    yield started
+    assert started.stop(timeout=TIMEOUT_S)
+
+
+def test_jobs_run_in_order_and_a_bad_one_does_not_stop_the_rest(worker, samples_dir, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"nope")
+    worker.start()
+    assert threading.current_thread() is threading.main_thread()
+    first = worker.submit(samples_dir / "rapidocr" / "text_rec.jpg")
+    broken = worker.submit(bad, name="bad.png")
+    pasted = worker.submit((samples_dir / "rapidocr" / "short.png").read_bytes(), name="pasted")
+    events = collect(worker, lambda ev: Progress(finished=3, pending=0) in ev)
+
+    assert isinstance(events[0], EngineLoading) and isinstance(events[1], EngineReady)
+    assert events[1].providers.granted == ("CPUExecutionProvider",)
+    jobs = [e for e in events if isinstance(e, (JobStarted, JobDone, JobFailed))]
+    assert [(type(e).__name__, e.job_id) for e in jobs] == [
+        ("JobStarted", first.job_id),
+        ("JobDone", first.job_id),
+        ("JobStarted", broken.job_id),
+        ("JobFailed", broken.job_id),
+        ("JobStarted", pasted.job_id),
+        ("JobDone", pasted.job_id),
+    ]
+    done = jobs[1]
+    assert "韩国小馆" in done.result.text
+    assert done.result.source == str(samples_dir / "rapidocr" / "text_rec.jpg")
+    assert done.image.bgr.shape[1::-1] == done.result.image_size  # the pixels boxes refer to
+    assert jobs[3].name == "bad.png" and jobs[3].reason
+    assert jobs[5].result.lines and jobs[5].name == "pasted"
+    assert next(e for e in events if isinstance(e, Progress)) == Progress(finished=1, pending=2)
+
+
+def test_cancel_drops_the_waiting_jobs_and_the_running_one_finishes(worker, samples_dir):
+    image = samples_dir / "rapidocr" / "ch_en_num.jpg"
+    worker.start()
+    jobs = [worker.submit(image) for _ in range(4)]
+    events = collect(worker, lambda ev: any(isinstance(e, JobStarted) for e in ev))
+    dropped = worker.cancel()
+    assert [j.job_id for j in dropped] == [j.job_id for j in jobs[1:]]
+    events += collect(worker, finished(4))
+    cancelled = [e.job_id for e in events if isinstance(e, JobCancelled)]
+    done = [e.job_id for e in events if isinstance(e, JobDone)]
+    assert cancelled == [j.job_id for j in jobs[1:]] and done == [jobs[0].job_id]
+    assert worker.pending == 0
+
+
+def test_reconfigure_rebuilds_the_engine_between_jobs(worker, samples_dir):
+    worker.start()
+    collect(worker, lambda ev: any(isinstance(e, EngineReady) for e in ev))
+    strict = build_engine_config(
+        {"pipeline": {"text_score": 0.99}, "runtime": {"intra_op_threads": 1}}
+    )
+    worker.reconfigure(strict)
+    job = worker.submit(samples_dir / "rapidocr" / "ch_en_num.jpg")
+    events = collect(worker, finished(1))
+    [ready] = [e for e in events if isinstance(e, EngineReady)]
+    assert ready.config == strict and worker.config == strict
+    [done] = [e for e in events if isinstance(e, JobDone)]
+    assert done.job_id == job.job_id
+    assert all(line.score >= 0.99 for line in done.result.lines)
+
+
+def test_an_engine_that_cannot_load_fails_jobs_until_fixed(samples_dir):
+    broken = build_engine_config({}).with_overrides({"models": {"det": "no-such-model.onnx"}})
+    worker = OcrWorker(broken)
+    worker.start()
+    try:
+        job = worker.submit(samples_dir / "rapidocr" / "short.png")
+        events = collect(worker, finished(1))
+        [failed_engine] = [e for e in events if isinstance(e, EngineFailed)]
+        assert "no-such-model.onnx" in failed_engine.message
+        [failed] = [e for e in events if isinstance(e, JobFailed)]
+        assert failed.job_id == job.job_id
+        assert failed.reason.startswith("the OCR engine is not available")
+        worker.reconfigure(build_engine_config({}))
+        worker.submit(samples_dir / "rapidocr" / "short.png")
+        events = collect(worker, finished(1))
+        assert any(isinstance(e, EngineReady) for e in events)
+        assert any(isinstance(e, JobDone) for e in events)
+    finally:
+        assert worker.stop(timeout=TIMEOUT_S)
+    assert not worker.is_alive()
+
+
+def test_load_preview_decodes_like_the_engine(samples_dir):
+    config = build_engine_config({})
+    loaded = load_preview(samples_dir / "rapidocr" / "img_exif_orientation.jpg", config)
+    assert loaded.notes and "EXIF" in loaded.notes[0]
