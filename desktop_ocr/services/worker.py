@@ -238,14 +238,8 @@ class OcrWorker:
         self.events.put(EngineLoading(config.device))
         self._engine = None  # free the old sessions before loading new ones
         started = time.perf_counter()
-        # Warming up is for the GPU's shape buckets; on a CPU fallback it only delays.
-        quiet = config.with_overrides({"runtime": {"warmup": False}})
         try:
-            engine = OcrEngine(quiet)
-            warmed = False
-            if config.runtime.warmup and not engine.providers.fell_back:
-                engine.warmup()
-                warmed = True
+            engine = OcrEngine(config)  # warms up when the config asks and CUDA was granted
         except OcrError as exc:
             self._fail_engine(str(exc))
             return
@@ -257,6 +251,7 @@ class OcrWorker:
         self._engine_error = None
         seconds = time.perf_counter() - started
         logger.info("engine ready in %.2f s: %s", seconds, ", ".join(engine.providers.granted))
+        warmed = config.runtime.warmup and not engine.providers.fell_back
         self.events.put(EngineReady(engine.providers, config, seconds, warmed))
 
     def _fail_engine(self, message: str) -> None:
