@@ -1,0 +1,36 @@
+"""Starts the window: settings, the Tk root with drag-and-drop, the worker, the main loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_ocr.gui.dnd import create_root
+from desktop_ocr.gui.main_window import MainWindow
+from desktop_ocr.services.settings_store import SettingsStore
+
+logger = logging.getLogger(__name__)
+
+
+def open_window(
+    paths: Sequence[str | Path] = (), *, store: SettingsStore | None = None
+) -> MainWindow:
+    """Builds the window (raises tk.TclError without a display) and queues `paths`."""
+    store = store or SettingsStore()
+    loaded = store.load()
+    root, dnd_error = create_root()
+    window = MainWindow(root, store=store, loaded=loaded, dnd_error=dnd_error)
+    if paths:
+        window.add_paths(paths)
+    return window
+
+
+def run_window(window: MainWindow) -> int:
+    """Runs the window until it is closed; returns the exit status."""
+    try:
+        window.root.mainloop()
+    except KeyboardInterrupt:
+        window.close()
+    window.close()  # a no-op when the window closed itself; joins the worker
+    return 0
