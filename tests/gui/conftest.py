@@ -44,3 +44,31 @@ def display() -> Iterator[str]:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def config_dir(tmp_path, monkeypatch) -> Iterator[os.PathLike]:
+    """A settings folder of the test's own, through the variable the settings store reads."""
+    from desktop_ocr.services.settings_store import CONFIG_DIR_ENV
+
+    folder = tmp_path / "config"
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    yield folder
+
+
+@pytest.fixture
+def open_app(display, config_dir):
+    """Opens main windows (as `desktop-ocr` does) and closes them after the test."""
+    from desktop_ocr.gui.app import open_window
+
+    windows = []
+
+    def factory(paths=()):
+        window = open_window(paths)
+        window.root.update()
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        window.close()
