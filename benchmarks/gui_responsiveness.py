@@ -1,0 +1,226 @@
+"""How responsive the window stays while it reads a large image, and how fast it starts.
+
+Opens the real window (under Xvfb when no DISPLAY is set), waits for the engine, then
+queues the largest sample image (by pixel count) several times. A periodic `after()`
+callback asks to run every 10 ms; how late each call comes is the delay a user would
+feel on a click or a redraw. The same is measured with the window idle, as a baseline.
+Start-up is timed as `python -m desktop_ocr` to a visible window (with xdotool).
+
+    .venv/bin/python benchmarks/gui_responsiveness.py [--repeat 5] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "data" / "samples"))
+TICK_MS = 10
+
+
+def start_display() -> subprocess.Popen | None:
+    """An Xvfb of our own when there is no DISPLAY; None when one is set."""
+    if os.environ.get("DISPLAY"):
+        return None
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        os.environ["DISPLAY"] = ":" + reader.readline().strip()
+    return proc
+
+
+def biggest_image(folder: Path) -> Path:
+    from PIL import Image
+
+    from desktop_ocr.engine import IMAGE_SUFFIXES
+
+    best: tuple[int, Path] | None = None
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        with Image.open(path) as image:
+            pixels = image.width * image.height
+        if best is None or pixels > best[0]:
+            best = (pixels, path)
+    if best is None:
+        raise SystemExit(f"no images in {folder}")
+    return best[1]
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(pick(0.50), 2),
+        "p99_ms": round(pick(0.99), 2),
+        "max_ms": round(ordered[-1], 2),
+        "mean_ms": round(statistics.fmean(ordered), 2),
+    }
+
+
+def startup_seconds(runs: int) -> list[float]:
+    """`python -m desktop_ocr` until its window is visible, as xdotool sees it."""
+    if shutil.which("xdotool") is None:
+        return []
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as config:
+            env = dict(os.environ, DESKTOP_OCR_CONFIG_DIR=config)
+            started = time.perf_counter()
+            app = subprocess.Popen([sys.executable, "-m", "desktop_ocr"], cwd=REPO, env=env)
+            subprocess.run(
+                ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Desktop OCR$"],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+            times.append(time.perf_counter() - started)
+            app.terminate()
+            app.wait(timeout=60)
+    return times
+
+
+def measure(image: Path, repeat: int, idle_s: float) -> dict:
+    from desktop_ocr.gui.app import open_window
+
+    window = open_window()
+    root = window.root
+    lateness: list[float] = []
+    state = {"last": time.perf_counter(), "record": False}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if state["record"]:
+            lateness.append(max(0.0, (now - state["last"]) * 1000 - TICK_MS))
+        state["last"] = now
+        root.after(TICK_MS, tick)
+
+    def run_until(condition: Callable[[], bool], timeout: float) -> None:
+        """The real main loop, left when `condition()` holds."""
+        deadline = time.monotonic() + timeout
+
+        def check() -> None:
+            if condition():
+                root.quit()
+            elif time.monotonic() > deadline:
+                raise SystemExit("timed out")
+            else:
+                root.after(50, check)
+
+        root.after(50, check)
+        root.mainloop()
+
+    # How long the window's own work takes (events, showing a result), to tell it apart
+    # from time the worker thread keeps the main thread waiting (GIL, CPU).
+    poll_ms: list[float] = []
+    own_poll = window._poll
+
+    def timed_poll() -> None:
+        started = time.perf_counter()
+        own_poll()
+        if state["record"]:
+            poll_ms.append((time.perf_counter() - started) * 1000)
+
+    window._poll = timed_poll  # type: ignore[method-assign]
+    root.after(TICK_MS, tick)
+    run_until(lambda: window.providers is not None, 120)
+    state["record"] = True
+    idle_end = time.monotonic() + idle_s
+    run_until(lambda: time.monotonic() > idle_end, idle_s + 5)
+    idle = list(lateness)
+    lateness.clear()
+    poll_ms.clear()
+    for _ in range(repeat):
+        window.add_paths([image])
+    started = time.perf_counter()
+    run_until(lambda: all(e.state in ("done", "failed") for e in window.jobs.values()), 1200)
+    busy_s = time.perf_counter() - started
+    state["record"] = False
+    results = [e.result for e in window.jobs.values() if e.result is not None]
+    stages = {
+        stage: round(statistics.median(getattr(r.timings, stage) for r in results), 1)
+        for stage in ("det", "cls", "rec", "total")
+    }
+    providers = list(window.providers.granted)
+    window.close()
+    return {
+        "idle": percentiles(idle),
+        "busy": percentiles(lateness),
+        "busy_seconds": round(busy_s, 2),
+        "longest_poll_ms": round(max(poll_ms), 2),
+        "images": len(results),
+        "image_ms_median": stages,
+        "providers": providers,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Window responsiveness during OCR.")
+    parser.add_argument("--image", type=Path, help="default: the largest sample by pixel count")
+    parser.add_argument("--repeat", type=int, default=5, help="times the image is read")
+    parser.add_argument("--idle", type=float, default=3.0, help="seconds of idle baseline")
+    parser.add_argument("--startup-runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))  # run from a checkout without installing it
+    xvfb = start_display()
+    os.environ.setdefault("DESKTOP_OCR_CONFIG_DIR", tempfile.mkdtemp(prefix="desktop-ocr-bench-"))
+    try:
+        from PIL import Image
+
+        image = args.image or biggest_image(SAMPLES)
+        with Image.open(image) as opened:
+            size = opened.size
+        startup = startup_seconds(args.startup_runs)
+        result = measure(image, args.repeat, args.idle)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+    from desktop_ocr.services.machine_info import machine_info
+
+    info = machine_info()
+    result.update(
+        image=str(image),
+        image_size=list(size),
+        tick_ms=TICK_MS,
+        startup_seconds=[round(s, 3) for s in startup],
+        machine={"cpu": info.cpu, "cores": info.cpu_cores, "os": info.os},
+    )
+    print(f"image: {image} ({size[0]}x{size[1]}), read {result['images']} times")
+    print(f"machine: {info.cpu}, {info.cpu_cores} cores; {', '.join(result['providers'])}")
+    print(f"per image (median ms): {result['image_ms_median']}")
+    print("after() lateness (ms)  | n     | p50   | p99   | max")
+    for phase in ("idle", "busy"):
+        p = result[phase]
+        print(f"{phase:22s} | {p['n']:5d} | {p['p50_ms']:5} | {p['p99_ms']:5} | {p['max_ms']}")
+    print(f"longest poll of the window's own (showing a result): {result['longest_poll_ms']} ms")
+    if startup:
+        print(f"start-up to a visible window: {', '.join(f'{s:.2f} s' for s in startup)}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

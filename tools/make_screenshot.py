@@ -1,0 +1,99 @@
+"""Takes docs/screenshot.png: the window after reading a sample, with one line selected.
+
+Run from the repository root: `.venv/bin/python tools/make_screenshot.py`. It starts an
+Xvfb of its own when no DISPLAY is set, uses a throw-away settings folder, and needs
+xdotool and ImageMagick's `import`. The image read is `ch_en_num.jpg` from the shared
+samples (DESKTOP_OCR_SAMPLES), with the bundled sample queued after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "data" / "samples"))
+logger = logging.getLogger("make_screenshot")
+
+
+def start_display() -> subprocess.Popen | None:
+    if os.environ.get("DISPLAY"):
+        return None
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        os.environ["DISPLAY"] = ":" + reader.readline().strip()
+    return proc
+
+
+def take(out: Path, image: Path, line: int) -> None:
+    from desktop_ocr.gui.app import open_window
+    from desktop_ocr.resources import asset_path
+
+    window = open_window()
+    root = window.root
+    root.geometry("1280x760+0+0")
+    window.add_paths([asset_path("sample.png"), image])
+
+    def pump(condition, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SystemExit("timed out waiting for the window")
+            root.update()
+            time.sleep(0.02)
+
+    pump(lambda: all(e.state == "done" for e in window.jobs.values()))
+    job = next(j for j, e in window.jobs.items() if e.source == image)
+    window.show_job(job)
+    window.select_line(line)
+    end = time.monotonic() + 0.5
+    pump(lambda: time.monotonic() > end)  # let a resize redraw settle
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", "Desktop OCR$"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    subprocess.run(["import", "-window", found[0], str(out)], check=True)
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
+    parser.add_argument("--image", type=Path, default=SAMPLES / "rapidocr" / "ch_en_num.jpg")
+    parser.add_argument("--line", type=int, default=2, help="the line to show selected")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    sys.path.insert(0, str(REPO))
+    if not args.image.is_file():
+        raise SystemExit(f"{args.image} not found (set DESKTOP_OCR_SAMPLES)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    xvfb = start_display()
+    try:
+        with tempfile.TemporaryDirectory() as config:
+            os.environ["DESKTOP_OCR_CONFIG_DIR"] = config
+            take(args.out, args.image, args.line)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+    logger.info("wrote %s", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
