@@ -14,12 +14,29 @@ import sys
 from pathlib import Path
 
 from desktop_ocr.engine.results import CudaDiagnosis
+from desktop_ocr.resources import is_frozen
 
 logger = logging.getLogger(__name__)
 
 IS_WINDOWS = sys.platform == "win32"
 CUDA_PROVIDER = "CUDAExecutionProvider"
 GPU_PACKAGE_PIN = "onnxruntime-gpu==1.31.1"
+# CUDA 13 and cuDNN 9 as pip wheels, for the packaged app, which has no pip of its own.
+_APP_CUDA_WHEELS = (
+    '"nvidia-cuda-runtime~=13.0" "nvidia-cuda-nvrtc~=13.0" "nvidia-cufft~=12.0" '
+    '"nvidia-curand~=10.0" "nvidia-cudnn-cu13~=9.0"'
+)
+
+
+def _app_cuda_fix(major: int) -> str:
+    """How to add CUDA to the packaged app (see README, CUDA for the GPU flavour)."""
+    folder = getattr(sys, "_MEIPASS", "<app folder>/_internal")
+    return (
+        f"Install CUDA {major} and cuDNN 9 system-wide (their lib folders on the library "
+        f'path), or add them to the app with any Python: pip install --target "{folder}" '
+        f"{_APP_CUDA_WHEELS}"
+    )
+
 
 # cuInit return codes worth naming (CUDA driver API).
 _CU_ERRORS = {
@@ -95,7 +112,9 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         return CudaDiagnosis(
             "cpu_only_onnxruntime",
             f"The installed onnxruntime ({package} {version}) is CPU-only: it has no CUDA support.",
-            f"Replace it with the GPU build: `pip uninstall -y {package}` then "
+            "This is the CPU build of desktop-ocr: install its GPU build to use CUDA."
+            if is_frozen()
+            else f"Replace it with the GPU build: `pip uninstall -y {package}` then "
             f"`pip install {GPU_PACKAGE_PIN}`. Never install onnxruntime and onnxruntime-gpu "
             "side by side: they share one folder and break each other.",
             tuple(details) + tail,
@@ -148,7 +167,9 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         return CudaDiagnosis(
             "missing_cuda_library",
             f"The CUDA {need_major} library {missing} is missing.",
-            f"Install CUDA {need_major} and cuDNN 9 as pip packages with "
+            _app_cuda_fix(need_major)
+            if is_frozen()
+            else f"Install CUDA {need_major} and cuDNN 9 as pip packages with "
             f'`pip install "onnxruntime-gpu[cuda,cudnn]=={version}"`, or install the CUDA '
             f"{need_major}.x toolkit and put its lib folder on the library path.",
             tuple(details) + tail,
@@ -160,7 +181,9 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         return CudaDiagnosis(
             "missing_cudnn",
             f"cuDNN 9 ({_cudnn_library()}) is missing.",
-            f"Install it with `pip install nvidia-cudnn-cu{need_major}` (or the "
+            _app_cuda_fix(need_major)
+            if is_frozen()
+            else f"Install it with `pip install nvidia-cudnn-cu{need_major}` (or the "
             f"`onnxruntime-gpu[cuda,cudnn]=={version}` extras), or install cuDNN 9 for "
             f"CUDA {need_major} and put it on the library path.",
             tuple(details) + tail,
