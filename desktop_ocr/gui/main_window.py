@@ -93,7 +93,6 @@ class JobEntry:
     reason: str | None = None
     result: OcrResult | None = None
     started: float | None = None
-    notes: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -598,7 +597,6 @@ class MainWindow:
         if entry is None:
             return None  # cleared while it was running
         entry.state, entry.result = "done", event.result
-        entry.notes = event.result.notes
         self._cache_image(entry.job_id, rgb_image(event.image))
         timings = event.result.timings
         self.queue.update_row(entry.job_id, "done", time_text=format_ms(timings.total))
