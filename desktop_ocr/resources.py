@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -68,8 +69,18 @@ def model_package_dir() -> Path | None:
     return None
 
 
+MODEL_DIR_ENV = "DESKTOP_OCR_MODEL_DIR"
+
+
 def model_dirs() -> list[Path]:
-    """Folders searched for model files named in a config, in order."""
+    """Folders searched for model files named in a config, in order.
+
+    DESKTOP_OCR_MODEL_DIR, when set, is the only one: a portable install or a folder of
+    one's own models then decides alone which files are used.
+    """
+    override = os.environ.get(MODEL_DIR_ENV)
+    if override:
+        return [Path(override).expanduser()]
     dirs: list[Path] = []
     if is_frozen():
         dirs.append(Path(sys._MEIPASS) / "models")  # type: ignore[attr-defined]
