@@ -98,24 +98,37 @@ def load_image(
     """Decodes any supported input to BGR; raises ImageLoadError with the reason."""
     name = describe_source(src)
     notes: list[str] = []
+    try:
+        bgr = _decode(src, name, max_pixels, apply_exif, notes)
+    except ImageLoadError:
+        raise
+    except MemoryError:
+        raise ImageLoadError(name, "not enough memory to decode this image") from None
+    except Exception as exc:  # decoders of damaged files raise assorted types
+        logger.debug("decoding %s failed", name, exc_info=True)
+        raise ImageLoadError(
+            name, f"damaged, or not an image that can be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes))
+
+
+def _decode(
+    src: ImageInput, name: str, max_pixels: int, apply_exif: bool, notes: list[str]
+) -> np.ndarray:
     if isinstance(src, (str, Path)):
         data = read_file_bytes(Path(src), name)
-        pil = _open_pil(data, name)
-        bgr = _pil_to_bgr(pil, name, max_pixels, apply_exif, notes)
-    elif isinstance(src, (bytes, bytearray)):
+        return _pil_to_bgr(_open_pil(data, name), name, max_pixels, apply_exif, notes)
+    if isinstance(src, (bytes, bytearray)):
         if not src:
             raise ImageLoadError(name, "no data (0 bytes)")
-        pil = _open_pil(bytes(src), name)
-        bgr = _pil_to_bgr(pil, name, max_pixels, apply_exif, notes)
-    elif isinstance(src, Image.Image):
-        bgr = _pil_to_bgr(src, name, max_pixels, apply_exif, notes)
-    elif isinstance(src, np.ndarray):
-        bgr = _array_to_bgr(src, name, max_pixels)
-    else:
-        raise ImageLoadError(
-            name, "unsupported input type; give a path, bytes, a numpy array or a PIL image"
-        )
-    return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes))
+        return _pil_to_bgr(_open_pil(bytes(src), name), name, max_pixels, apply_exif, notes)
+    if isinstance(src, Image.Image):
+        return _pil_to_bgr(src, name, max_pixels, apply_exif, notes)
+    if isinstance(src, np.ndarray):
+        return _array_to_bgr(src, name, max_pixels)
+    raise ImageLoadError(
+        name, "unsupported input type; give a path, bytes, a numpy array or a PIL image"
+    )
 
 
 def _open_pil(data: bytes, name: str) -> Image.Image:
@@ -162,8 +175,6 @@ def _pil_to_bgr(
             pil.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ImageLoadError(name, f"image data is damaged or truncated ({exc})") from exc
-    except MemoryError:
-        raise ImageLoadError(name, "not enough memory to decode this image") from None
     if apply_exif:
         pil = _apply_exif(pil, name, notes)
     try:

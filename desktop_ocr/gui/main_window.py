@@ -35,7 +35,7 @@ from desktop_ocr.gui.settings_dialog import SettingsDialog
 from desktop_ocr.gui.status_bar import StatusBar, format_ms
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.resources import asset_path
-from desktop_ocr.services.discovery import expand_paths
+from desktop_ocr.services.discovery import BackgroundDiscovery, Discovery
 from desktop_ocr.services.exporters import FORMATS, ExportItem, export, format_for_path
 from desktop_ocr.services.settings_store import (
     LoadOutcome,
@@ -145,6 +145,8 @@ class MainWindow:
 
         config = self._initial_config()
         self.worker = OcrWorker(config)
+        self.discovery = BackgroundDiscovery()
+        self.searching = 0  # searches asked for and not yet back
         self.engine_config: EngineConfig = config
         self._show_nothing()
         self.status.set_count(0, 0)
@@ -423,8 +425,13 @@ class MainWindow:
         self.add_paths(paths, keep_named_files=False)
 
     def add_paths(self, paths: Iterable[str | Path], *, keep_named_files: bool = True) -> None:
-        """Queues files and the images in folders; reports what was skipped."""
-        found = expand_paths(list(paths), keep_named_files=keep_named_files)
+        """Queues files and the images in folders, searched on a background thread."""
+        self.discovery.search(list(paths), keep_named_files=keep_named_files)
+        self.searching += 1
+        self.status.set_message("Looking for images…")
+
+    def _queue_found(self, found: Discovery) -> None:
+        """Queues what a search found; reports what was skipped."""
         if found.files:
             self.follow = True
         for path in found.files:
@@ -512,6 +519,10 @@ class MainWindow:
         if self._closed:
             return
         deadline = time.perf_counter() + POLL_BUDGET_S
+        while not self.discovery.results.empty():
+            _, found = self.discovery.results.get_nowait()
+            self.searching -= 1
+            self._queue_found(found)
         to_show: int | None = None
         while time.perf_counter() < deadline:
             try:
@@ -876,6 +887,7 @@ class MainWindow:
         if self.root.state() == "normal":
             self.settings = with_gui(self.settings, geometry=self.root.geometry())
         self._save_settings()
+        self.discovery.stop()
         self.root.destroy()
         self._release_tk_objects()
         # The window is gone already; let the running image finish so that onnxruntime

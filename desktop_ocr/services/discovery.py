@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,3 +81,47 @@ def _walk(root: Path, found: Discovery, seen: set[Path]) -> None:
             elif not name.startswith("."):
                 suffix = path.suffix or "no extension"
                 found.skipped.append((path, f"not a supported image type ({suffix})"))
+
+
+@dataclass(frozen=True)
+class DiscoveryRequest:
+    """Paths to search, in the order a user gave them."""
+
+    request_id: int
+    paths: tuple[str | Path, ...]
+    keep_named_files: bool
+
+
+class BackgroundDiscovery:
+    """Searches folders on a thread of its own, one request after another.
+
+    Dropping a home folder can mean a walk over hundreds of thousands of entries; the
+    window must not wait for it. Results come out of `results` in the order asked for,
+    as (request, Discovery) pairs, for the caller to poll.
+    """
+
+    def __init__(self) -> None:
+        self.results: queue.SimpleQueue[tuple[DiscoveryRequest, Discovery]] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[DiscoveryRequest | None] = queue.SimpleQueue()
+        self._ids = itertools.count(1)
+        self._thread = threading.Thread(target=self._run, name="discovery", daemon=True)
+        self._thread.start()
+
+    def search(self, paths: list[str | Path], *, keep_named_files: bool) -> DiscoveryRequest:
+        request = DiscoveryRequest(next(self._ids), tuple(paths), keep_named_files)
+        self._requests.put(request)
+        return request
+
+    def stop(self) -> None:
+        self._requests.put(None)
+
+    def _run(self) -> None:
+        while (request := self._requests.get()) is not None:
+            try:
+                found = expand_paths(list(request.paths), keep_named_files=request.keep_named_files)
+            except Exception as exc:  # a search must never end the thread
+                logger.exception("searching %s failed", request.paths)
+                found = Discovery(
+                    skipped=[(Path(p), f"cannot be searched ({exc})") for p in request.paths]
+                )
+            self.results.put((request, found))

@@ -86,3 +86,8 @@ def simulate_drop(widget: tk.Misc, paths: list[str]) -> None:
     tk_.call("tkdnd::generic::HandleEnter", widget, "source", ("text/uri-list",), (), ("copy",), ())
     tk_.call("tkdnd::generic::HandlePosition", widget, "source", (), x, y, "copy", 0)
     tk_.call("tkdnd::generic::HandleDrop", widget, "source", (), x, y, 0)
+
+
+def wait_queued(window, timeout: float = 60) -> None:
+    """Runs the loop until every folder search the window started has been queued."""
+    pump(window.root, lambda: window.searching == 0, timeout, "the images to be queued")

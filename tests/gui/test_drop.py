@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.gui.driving import pump, simulate_drop
+from tests.gui.driving import pump, simulate_drop, wait_queued
 
 pytestmark = pytest.mark.gui
 
@@ -29,7 +29,7 @@ def test_drop_files_and_folder_queues_images_and_skips_the_rest(open_app, sample
     stray.write_text("# not an image", encoding="utf-8")
 
     simulate_drop(window.image_view.canvas, [str(spaced), str(plain), str(folder), str(stray)])
-    window.root.update()
+    wait_queued(window)
 
     rows = {name: state for name, state, _ in window.queue.rows()}
     queued = {"shop sign.jpg", "short.png", "a.jpg", "b.png"}

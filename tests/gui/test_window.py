@@ -10,7 +10,7 @@ import tkinter as tk
 
 import pytest
 
-from tests.gui.driving import answer_file_dialog, pump, toplevels
+from tests.gui.driving import answer_file_dialog, pump, toplevels, wait_queued
 
 pytestmark = pytest.mark.gui
 
@@ -158,6 +158,7 @@ def test_command_line_paths_are_queued_at_once(open_app, samples_dir, tmp_path):
     folder.mkdir()
     shutil.copy(samples_dir / "rapidocr" / "short.png", folder / "one.png")
     window = open_app([folder, samples_dir / "rapidocr" / "text_rec.jpg"])
+    wait_queued(window)
     names = [name for name, _, _ in window.queue.rows()]
     assert names == ["one.png", "text_rec.jpg"]
     wait_done(window, 2)
