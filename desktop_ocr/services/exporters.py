@@ -7,19 +7,17 @@ folder and then moved over the target with os.replace.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_ocr.engine.results import OcrResult
+from desktop_ocr.services.atomic_file import write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -74,26 +72,6 @@ def export(items: Sequence[ExportItem], path: str | Path, fmt: str | None = None
     write_text_atomic(target, text, newline="" if fmt == "csv" else None)
     logger.info("exported %d image(s) as %s to %s", len(items), fmt, target)
     return target
-
-
-def write_text_atomic(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Writes UTF-8 text through a temporary file in the same folder and os.replace.
-
-    The same folder keeps the rename on one file system, where it is atomic; the
-    temporary file is removed when anything fails.
-    """
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp_name).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp_name).unlink()
-        raise
 
 
 def _render_txt(items: Sequence[ExportItem]) -> str:

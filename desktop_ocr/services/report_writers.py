@@ -11,11 +11,10 @@ import csv
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from desktop_ocr.services.atomic_file import write_text_atomic
 from desktop_ocr.services.benchmark import BenchmarkReport, ConfigRun, ImageRow
 from desktop_ocr.services.machine_info import MachineInfo
 
@@ -290,23 +289,6 @@ def write_report(report: BenchmarkReport, path: str | Path) -> Path:
     """Writes the report in the format its suffix names (.json, .csv, .md); returns the path."""
     target = check_report_path(path)
     render, encoding = FORMATS[target.suffix.lower()]
-    write_atomic(target, render(report), encoding)
+    write_text_atomic(target, render(report), encoding=encoding, newline="")
     logger.info("benchmark report written to %s", target)
     return target
-
-
-def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Writes a temporary file beside `path`, then renames it over `path` in one step."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(mode)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -23,7 +23,7 @@ import yaml
 from desktop_ocr.engine.config import EngineConfig, load_config
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.resources import config_path
-from desktop_ocr.services.exporters import write_text_atomic
+from desktop_ocr.services.atomic_file import write_text_atomic
 
 logger = logging.getLogger(__name__)
 

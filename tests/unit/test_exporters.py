@@ -9,12 +9,12 @@ import json
 import pytest
 
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, TextLine
+from desktop_ocr.services.atomic_file import write_text_atomic
 from desktop_ocr.services.exporters import (
     ExportItem,
     export,
     format_for_path,
     render,
-    write_text_atomic,
 )
 
 BOX = ((1.0, 2.0), (30.0, 2.0), (30.0, 12.0), (1.0, 12.0))
