@@ -28,23 +28,6 @@ SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "d
 TICK_MS = 10
 
 
-def start_display() -> subprocess.Popen | None:
-    """An Xvfb of our own when there is no DISPLAY; None when one is set."""
-    if os.environ.get("DISPLAY"):
-        return None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as reader:
-        os.environ["DISPLAY"] = ":" + reader.readline().strip()
-    return proc
-
-
 def biggest_image(folder: Path) -> Path:
     from PIL import Image
 
@@ -183,7 +166,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))  # run from a checkout without installing it
-    xvfb = start_display()
+    from tools.virtual_display import ensure_display
+
+    xvfb = ensure_display()
     os.environ.setdefault("DESKTOP_OCR_CONFIG_DIR", tempfile.mkdtemp(prefix="desktop-ocr-bench-"))
     try:
         from PIL import Image

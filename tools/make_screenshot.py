@@ -22,22 +22,6 @@ SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "d
 logger = logging.getLogger("make_screenshot")
 
 
-def start_display() -> subprocess.Popen | None:
-    if os.environ.get("DISPLAY"):
-        return None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as reader:
-        os.environ["DISPLAY"] = ":" + reader.readline().strip()
-    return proc
-
-
 def take(out: Path, image: Path, line: int) -> None:
     from desktop_ocr.gui.app import open_window
     from desktop_ocr.resources import asset_path
@@ -79,10 +63,12 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     sys.path.insert(0, str(REPO))
+    from tools.virtual_display import ensure_display
+
     if not args.image.is_file():
         raise SystemExit(f"{args.image} not found (set DESKTOP_OCR_SAMPLES)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    xvfb = start_display()
+    xvfb = ensure_display()
     try:
         with tempfile.TemporaryDirectory() as config:
             os.environ["DESKTOP_OCR_CONFIG_DIR"] = config

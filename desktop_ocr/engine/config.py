@@ -338,13 +338,17 @@ def load_config(
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(source, None, f"is not valid YAML{where}: {problem}") from exc
+        raise ConfigError(source, None, f"is not valid YAML{yaml_error_text(exc)}") from exc
     if overrides:
         data = deep_merge(data if isinstance(data, dict) else {}, overrides)
     return config_from_mapping(data, source=source)
+
+
+def yaml_error_text(exc: yaml.YAMLError) -> str:
+    """Where and what a YAML syntax error is, as ' at line L, column C: problem'."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"{where}: {getattr(exc, 'problem', None) or exc}"
 
 
 def dump_config(cfg: EngineConfig) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from desktop_ocr.engine.config import EngineConfig, load_config
+from desktop_ocr.engine.config import EngineConfig, load_config, yaml_error_text
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.resources import config_path
 from desktop_ocr.services.atomic_file import write_text_atomic
@@ -215,10 +215,7 @@ class SettingsStore:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise SettingsError(f"{where}: not valid YAML{at}: {problem}") from exc
+            raise SettingsError(f"{where}: not valid YAML{yaml_error_text(exc)}") from exc
         if data is None:
             data = {}
         if not isinstance(data, dict):

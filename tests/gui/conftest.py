@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 
 import pytest
+
+from tools.virtual_display import start_xvfb
 
 
 @pytest.fixture(scope="session")
@@ -17,23 +18,12 @@ def display() -> Iterator[str]:
     if existing:
         yield existing
         return
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("no DISPLAY and Xvfb is not installed (apt-get install xvfb)")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as reader:
-        number = reader.readline().strip()
-    if not number:
-        proc.kill()
-        pytest.fail("Xvfb did not start")
-    name = f":{number}"
+    try:
+        proc, name = start_xvfb()
+    except FileNotFoundError as exc:
+        pytest.skip(f"no DISPLAY and {exc}")
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     os.environ["DISPLAY"] = name
     try:
         yield name
