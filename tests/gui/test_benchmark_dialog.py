@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import time
-from collections.abc import Callable
 
 import pytest
 
-pytestmark = pytest.mark.gui
+from tests.gui.driving import need_xdotool, pump, xdotool
 
-TIMEOUT_S = 240
+pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def root(display):
     import tkinter as tk
 
-    if shutil.which("xdotool") is None:
-        pytest.skip("xdotool is not installed (apt-get install xdotool)")
+    need_xdotool()
     window = tk.Tk()
     window.geometry("120x80+1460+900")  # out of the dialog's way: there is no window manager
     window.update()
@@ -27,26 +23,13 @@ def root(display):
     window.destroy()
 
 
-def pump(root, until: Callable[[], bool], timeout: float = TIMEOUT_S) -> None:
-    """Runs the Tk loop until `until()` holds, as the app's mainloop would."""
-    deadline = time.monotonic() + timeout
-    while not until():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for the window")
-        root.update()
-        time.sleep(0.02)
-
-
-def xdotool(*args: str) -> None:
-    subprocess.run(["xdotool", *args], check=True, timeout=30)
-
-
 def click(root, widget) -> None:
     """A real left click in the middle of `widget`, through the X server."""
     root.update()
     x = widget.winfo_rootx() + widget.winfo_width() // 2
     y = widget.winfo_rooty() + widget.winfo_height() // 2
-    xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+    # No --sync: it waits for a pointer motion that never comes when already there.
+    xdotool("mousemove", str(x), str(y), "click", "1")
     root.update()
 
 
