@@ -9,7 +9,6 @@ its own thread, so no callback ever runs on the worker thread.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import itertools
 import logging
 import queue
@@ -290,8 +289,6 @@ class OcrWorker:
         except Exception as exc:  # one bad image must not end the batch
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
-        if isinstance(job.source, Path):
-            result = dataclasses.replace(result, source=str(job.source))
         return JobDone(job.job_id, job.name, loaded, result)
 
 
