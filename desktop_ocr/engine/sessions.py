@@ -12,11 +12,12 @@ import contextlib
 import io
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,36 @@ _preload_output: str | None = None
 _capture_lock = threading.Lock()
 
 
+# onnxruntime's own log lines ("2026-11-27 07:43:43.53 [E:onnxruntime:Default, ...]"), and
+# the colour resets it prints on a line of their own.
+_ORT_LOG_LINE = re.compile(
+    rb"^(?:\x1b\[[0-9;]*m)*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \[[VIWEF]:onnxruntime:"
+)
+_COLOUR_ONLY = re.compile(rb"^(?:\x1b\[[0-9;]*m)+\s*$")
+
+
+def split_native_output(data: bytes) -> tuple[str, bytes]:
+    """onnxruntime's log lines (as text), and everything else, byte for byte."""
+    ours: list[bytes] = []
+    others: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        if _ORT_LOG_LINE.match(line) or _COLOUR_ONLY.match(line):
+            ours.append(line)
+        else:
+            others.append(line)
+    return b"".join(ours).decode("utf-8", errors="replace"), b"".join(others)
+
+
 @contextlib.contextmanager
 def capture_native_stderr() -> Iterator[list[str]]:
-    """Collects what native code writes to file descriptor 2 inside the block.
+    """Collects what onnxruntime writes to file descriptor 2 inside the block.
 
-    onnxruntime logs provider failures from C++, which Python's logging cannot see.
-    Yields a list that holds the captured text once the block ends.
+    onnxruntime logs provider failures from C++, which Python's logging cannot see, so
+    fd 2 points at a temporary file for the block. That is process-wide: what other
+    threads write meanwhile lands there too, so it is written back to the real stderr
+    when the block ends, and only onnxruntime's own lines are kept. Yields a list that
+    holds those lines once the block ends. Keep the block short: the other threads'
+    output is held back until then.
     """
     captured: list[str] = []
     try:
@@ -67,7 +92,11 @@ def capture_native_stderr() -> Iterator[list[str]]:
             os.dup2(saved, 2)
             os.close(saved)
             tmp.seek(0)
-            captured.append(tmp.read().decode("utf-8", errors="replace"))
+            ours, others = split_native_output(tmp.read())
+            captured.append(ours)
+            if others:
+                with contextlib.suppress(OSError):
+                    os.write(2, others)
 
 
 def preload_cuda_libraries() -> str:
@@ -182,7 +211,9 @@ class ModelRunner:
         try:
             output = self.session.run(None, {self.input_name: batch})[0]
         except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise InferenceError(f"{self.role} model failed on input {batch.shape}: {exc}") from exc
+            raise InferenceError(
+                f"{self.role} model failed on input {batch.shape}: {exc}", str(exc)
+            ) from exc
         finally:
             self.run_seconds += time.perf_counter() - start
             self.runs += 1
@@ -192,28 +223,42 @@ class ModelRunner:
         return dict(self.session.get_modelmeta().custom_metadata_map)
 
 
-class SessionFactory:
-    """Makes the sessions for one engine and keeps what onnxruntime said and granted."""
+SessionConstructor = Callable[..., Any]
+"""Makes one onnxruntime session: onnxruntime.InferenceSession's signature
+(path, sess_options=..., providers=...), and an object with its methods back."""
 
-    def __init__(self, config: EngineConfig) -> None:
+
+class SessionFactory:
+    """Makes the sessions for one engine and keeps what onnxruntime said and granted.
+
+    `session_factory` replaces onnxruntime.InferenceSession, for a caller that needs to
+    wrap or replace the sessions (the engine passes its own through).
+    """
+
+    def __init__(
+        self, config: EngineConfig, session_factory: SessionConstructor | None = None
+    ) -> None:
         self.config = config
         self.providers = requested_providers(config)
         self.messages: list[str] = []
         self._granted: list[tuple[str, ...]] = []
+        self._make = session_factory
 
     def create(self, role: str, model_name: str) -> ModelRunner:
         import onnxruntime as ort
 
         path = resolve_model(role, model_name, self.config.base_dir)
-        if self.config.device == "cuda":
+        cuda = self.config.device == "cuda"
+        if cuda:
             preload = preload_cuda_libraries()
             if preload.strip():
                 self.messages.append(preload)
-        previous_severity = 2
-        ort.set_default_logger_severity(3)
+        make = self._make or ort.InferenceSession
+        # Only a CUDA request has something to explain, so only then is fd 2 captured.
+        capture = capture_native_stderr() if cuda else contextlib.nullcontext([])
         try:
-            with capture_native_stderr() as native:
-                session = ort.InferenceSession(
+            with capture as native:
+                session = make(
                     str(path),
                     sess_options=session_options(self.config.runtime),
                     providers=self.providers,
@@ -223,8 +268,6 @@ class SessionFactory:
             raise ModelLoadError(
                 f"{role} ({path})", f"cannot be loaded: {text}", MODEL_FIX.format(role=role)
             ) from exc
-        finally:
-            ort.set_default_logger_severity(previous_severity)
         said = "".join(native).strip()
         if said:
             self.messages.append(said)
