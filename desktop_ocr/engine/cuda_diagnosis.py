@@ -195,3 +195,144 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         "Read onnxruntime's messages below; check the device_id and gpu_mem_limit settings.",
         tuple(details) + tail,
     )
+
+
+# -- CUDA granted, then failing on a run ------------------------------------------------------
+
+# How onnxruntime words a failing CUDA, cuDNN or cuBLAS call (cuda_call.cc), a cuDNN frontend
+# failure, and its GPU arena running dry. An error without any of these is not CUDA's.
+_CUDA_ERROR = re.compile(
+    r"\b(?:CUDA|CUDNN|CUDNN_FE|CUBLAS|CUBLASLT|CUFFT|CURAND) failure -?\d+"
+    r"|\bcudaError\w+|\bCUDNN_STATUS_\w+|\bCUBLAS_STATUS_\w+|\bCUDA_ERROR_\w+"
+    r"|CUDNN Frontend|CUDA error executing|CUDNN error executing|CUBLAS error executing"
+    r"|BFCArena[^\n]*?Failed to allocate memory",
+    re.IGNORECASE,
+)
+_OUT_OF_MEMORY = re.compile(
+    r"out of memory|CUDA failure 2\b|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED"
+    r"|CUDNN_STATUS_ALLOC_FAILED|Failed to allocate memory",
+    re.IGNORECASE,
+)
+_GPU_FAULT = re.compile(
+    r"CUDA failure (?:4|46|201|214|700|701|702|709|710|716|717|718|719|999)\b"
+    r"|unspecified launch failure|cudaErrorLaunch\w*|cudaErrorIllegal\w+|cudaErrorECC\w*"
+    r"|cudaErrorHardwareStackError|cudaErrorDevicesUnavailable|cudaErrorUnknown"
+    r"|illegal memory access|uncorrectable ECC|device-side assert|launch timed out"
+    r"|driver shutting down|CUDA_ERROR_LAUNCH_FAILED|CUDA_ERROR_ILLEGAL_ADDRESS",
+    re.IGNORECASE,
+)
+_CUDNN = re.compile(r"\bCUDNN", re.IGNORECASE)
+_CUDNN_LIBRARY = re.compile(r"((?:lib)?cudnn[\w]*?(?:\.so(?:\.\d+)*|64_\d+\.dll))", re.IGNORECASE)
+# cuDNN 9 is split into libraries loaded when first needed, so a missing one shows only at
+# the first convolution. The order is the order they depend on each other.
+_CUDNN_PARTS = ("", "_graph", "_ops", "_cnn", "_engines_precompiled",
+                "_engines_runtime_compiled", "_heuristic", "_adv")  # fmt: skip
+
+
+def is_cuda_failure(error_text: str) -> bool:
+    """True when an onnxruntime run error comes from CUDA, cuDNN, cuBLAS or the GPU arena."""
+    return bool(_CUDA_ERROR.search(error_text))
+
+
+def _cudnn_part(part: str) -> str:
+    return f"cudnn{part}64_9.dll" if IS_WINDOWS else f"libcudnn{part}.so.9"
+
+
+def _cudnn_version(cudnn: ctypes.CDLL) -> str | None:
+    try:
+        value = int(cudnn.cudnnGetVersion())
+    except (AttributeError, OSError):
+        return None
+    return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
+
+
+def _first_line_with_cuda_error(error_text: str) -> str:
+    """The part of onnxruntime's message that says what failed, without its file and line."""
+    match = _CUDA_ERROR.search(error_text)
+    if match is None:
+        return error_text.strip().splitlines()[0][:200] if error_text.strip() else ""
+    what = error_text[match.start() :].split(" ; ")[0].splitlines()[0].strip()
+    arena = what.find("Failed to allocate memory")
+    return (what[arena:] if arena >= 0 else what)[:200]
+
+
+def diagnose_cuda_failure(error_text: str, during: str = "") -> CudaDiagnosis | None:
+    """Why CUDA, granted at start, failed on a run; None when the error is not CUDA's.
+
+    The three causes users meet: cuDNN missing or broken (it is loaded at the first
+    convolution, after the session was granted CUDA), the GPU out of memory, and the GPU
+    or its driver failing (a reset, a launch failure). Each says which library or limit,
+    which version, and what to do, as the not-granted diagnosis does.
+    """
+    if not is_cuda_failure(error_text):
+        return None
+    package, version, build_cuda = onnxruntime_build()
+    major = int(build_cuda.split(".")[0]) if build_cuda else 13
+    what = _first_line_with_cuda_error(error_text)
+    during = f" {during}" if during else ""
+    details: list[str] = [f"onnxruntime package: {package} {version}"]
+    if build_cuda:
+        details.append(f"built for CUDA {build_cuda}")
+    tail = (f"onnxruntime: {what}",)
+    later = "Images are read on the CPU until the engine is rebuilt (apply the settings again)."
+
+    if _OUT_OF_MEMORY.search(error_text):
+        return CudaDiagnosis(
+            "gpu_out_of_memory",
+            f"The GPU ran out of memory{during} ({what}).",
+            "Close other programs that use the GPU (`nvidia-smi` lists them), lower the "
+            "detection size limit, or raise the GPU memory limit (cuda.gpu_mem_limit) if one "
+            f"is set. {later}",
+            tuple(details) + tail,
+            at_run_time=True,
+        )
+    if _GPU_FAULT.search(error_text):
+        return CudaDiagnosis(
+            "gpu_fault",
+            f"The GPU stopped working{during} ({what}); its driver may have reset it.",
+            "Check the GPU with `nvidia-smi` and the system log (NVIDIA Xid errors), update "
+            f"the NVIDIA driver (CUDA {major} needs R580 or newer), then restart the app to "
+            "use the GPU again.",
+            tuple(details) + tail,
+            at_run_time=True,
+        )
+    if _CUDNN.search(error_text):
+        named = _CUDNN_LIBRARY.search(error_text)
+        candidates = ([named.group(1)] if named else []) + [_cudnn_part(p) for p in _CUDNN_PARTS]
+        cudnn_version = None
+        for name in candidates:
+            library, error = _load(name)
+            if library is None:
+                details.append(f"{name}: {error}")
+                return CudaDiagnosis(
+                    "missing_cudnn",
+                    f"cuDNN 9 is incomplete: {name} is missing, so CUDA failed at its first "
+                    f"convolution{during}.",
+                    _app_cuda_fix(major)
+                    if is_frozen()
+                    else f"Install it with `pip install nvidia-cudnn-cu{major}` (or the "
+                    f"`onnxruntime-gpu[cuda,cudnn]=={version}` extras), or install cuDNN 9 for "
+                    f"CUDA {major} and put it on the library path.",
+                    tuple(details) + tail,
+                    at_run_time=True,
+                )
+            cudnn_version = cudnn_version or _cudnn_version(library)
+        if cudnn_version:
+            details.append(f"cuDNN {cudnn_version} loaded")
+        return CudaDiagnosis(
+            "cudnn_failed",
+            f"cuDNN failed{during} ({what}).",
+            f"Install the cuDNN 9 release for CUDA {major} that onnxruntime {version} was built "
+            f"with (`pip install --upgrade nvidia-cudnn-cu{major}`), and update the NVIDIA "
+            f"driver. {later}",
+            tuple(details) + tail,
+            at_run_time=True,
+        )
+    return CudaDiagnosis(
+        "cuda_failed",
+        f"CUDA failed{during} ({what}).",
+        "Check the GPU with `nvidia-smi` and update the NVIDIA driver; `desktop-ocr doctor` "
+        f"checks the CUDA {major} libraries. {later}",
+        tuple(details) + tail,
+        at_run_time=True,
+    )

@@ -42,4 +42,8 @@ class ModelLoadError(OcrError):
 
 
 class InferenceError(OcrError):
-    """onnxruntime failed while running a model on an input."""
+    """onnxruntime failed while running a model on an input; `detail` is its own message."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message

@@ -5,65 +5,112 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from desktop_ocr.engine.classifier import AngleClassifier
 from desktop_ocr.engine.config import EngineConfig, load_config
 from desktop_ocr.engine.ctc_decoder import CtcDecoder, read_character_file
+from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda_failure
 from desktop_ocr.engine.detector import TextDetector
-from desktop_ocr.engine.errors import ModelLoadError
+from desktop_ocr.engine.errors import InferenceError, ModelLoadError
 from desktop_ocr.engine.geometry import crop_quad, order_lines, order_rapidocr
 from desktop_ocr.engine.image_loader import ImageInput, LoadedImage, load_image
+from desktop_ocr.engine.prepare import Prepared, prepare_image, to_original
 from desktop_ocr.engine.recognizer import TextRecognizer
-from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, TextLine
-from desktop_ocr.engine.sessions import ModelRunner, SessionFactory, resolve_model
+from desktop_ocr.engine.results import (
+    CudaRunFailure,
+    OcrResult,
+    ProviderReport,
+    StageTimings,
+    TextLine,
+)
+from desktop_ocr.engine.sessions import (
+    CUDA,
+    ModelRunner,
+    SessionConstructor,
+    SessionFactory,
+    resolve_model,
+)
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class _Prepared:
-    """The image as the detector sees it and how to map its coordinates back."""
-
-    img: np.ndarray
-    scale_x: float  # original pixels per prepared pixel
-    scale_y: float
-    pad_top: int
+ROLES = ("det", "cls", "rec")
 
 
 class OcrEngine:
-    """Owns the three model sessions; not thread-safe, so give each thread its own."""
+    """Owns the three model sessions; not thread-safe, so give each thread its own.
 
-    def __init__(self, config: EngineConfig | None = None) -> None:
+    `session_factory` stands in for onnxruntime.InferenceSession when sessions must be
+    made another way (see sessions.SessionConstructor).
+
+    CUDA granted at start can still fail on a run: cuDNN is loaded at the first
+    convolution, the GPU can run out of memory, the driver can reset. Then the engine
+    diagnoses the error, rebuilds itself on the CPU once and reads the image again;
+    `providers` then says CPU with the diagnosis, `cuda_failure` says when and why, and
+    every later result carries a note saying so.
+    """
+
+    def __init__(
+        self,
+        config: EngineConfig | None = None,
+        *,
+        session_factory: SessionConstructor | None = None,
+    ) -> None:
         self.config = config if config is not None else load_config()
-        factory = SessionFactory(self.config)
-        det_runner = factory.create("det", self.config.models.det)
-        cls_runner = factory.create("cls", self.config.models.cls)
-        rec_runner = factory.create("rec", self.config.models.rec)
-        self.runners: dict[str, ModelRunner] = {
-            "det": det_runner,
-            "cls": cls_runner,
-            "rec": rec_runner,
-        }
-        self.providers: ProviderReport = factory.report()
-        self.onnxruntime_messages = tuple(factory.messages)
+        self._session_factory = session_factory
+        self.cuda_failure: CudaRunFailure | None = None
+        self._cpu_rebuild_tried = False
+        self._load(self.config, on_cpu_instead=False)
+        if self.config.runtime.warmup and not self.providers.fell_back:
+            try:
+                self.warmup()
+            except InferenceError as exc:
+                if not self._fall_back_to_cpu(exc, "during the warm-up"):
+                    raise
+
+    def _load(self, config: EngineConfig, *, on_cpu_instead: bool) -> None:
+        """Makes the sessions for `config` and the stages that use them."""
+        factory = SessionFactory(config, self._session_factory)
+        runners = {role: factory.create(role, getattr(config.models, role)) for role in ROLES}
+        report = factory.report()
         det, cls, rec = self.config.det, self.config.cls, self.config.rec
-        if self.providers.fell_back:
+        if report.fell_back or on_cpu_instead:
             # Shape buckets and warm-up only pay off where cuDNN tunes per shape; on the
             # CPU fallback they would pad every input for nothing.
             det = dataclasses.replace(det, shape_buckets=())
             cls = dataclasses.replace(cls, pad_batch=False)
             rec = dataclasses.replace(rec, width_buckets=(), pad_batch=False)
-        self.detector = TextDetector(det_runner, det)
-        self.classifier = AngleClassifier(cls_runner, cls)
-        decoder = CtcDecoder(self._characters(rec_runner))
-        self.recognizer = TextRecognizer(rec_runner, rec, decoder)
-        if self.config.runtime.warmup and not self.providers.fell_back:
-            self.warmup()
+        decoder = CtcDecoder(self._characters(runners["rec"]))
+        self.runners: dict[str, ModelRunner] = runners
+        self.providers: ProviderReport = report
+        self.onnxruntime_messages = tuple(factory.messages)
+        self.detector = TextDetector(runners["det"], det)
+        self.classifier = AngleClassifier(runners["cls"], cls)
+        self.recognizer = TextRecognizer(runners["rec"], rec, decoder)
+
+    def _fall_back_to_cpu(self, exc: InferenceError, during: str) -> bool:
+        """Rebuilds the engine on the CPU after CUDA failed on a run; False if it did not.
+
+        Only once, and only for an error that is CUDA's: any other error would fail on
+        the CPU as well, and is the caller's to report.
+        """
+        if self._cpu_rebuild_tried or CUDA not in self.providers.granted:
+            return False
+        diagnosis = diagnose_cuda_failure(exc.detail, during)
+        if diagnosis is None:
+            return False
+        self._cpu_rebuild_tried = True
+        logger.warning("CUDA failed %s; rebuilding the engine on the CPU: %s", during, exc)
+        started = time.perf_counter()
+        requested = self.providers.requested
+        self._load(dataclasses.replace(self.config, device="cpu"), on_cpu_instead=True)
+        self.providers = ProviderReport(requested, self.providers.granted, diagnosis)
+        self.cuda_failure = CudaRunFailure(
+            diagnosis, exc.detail, during, time.perf_counter() - started
+        )
+        return True
 
     # -- set-up ---------------------------------------------------------------------------
 
@@ -151,7 +198,23 @@ class OcrEngine:
         load_ms: float = 0.0,
         started: float | None = None,
     ) -> OcrResult:
-        """OCR of an already decoded image."""
+        """OCR of an already decoded image (on the CPU instead, if CUDA fails on it)."""
+        try:
+            return self._run(loaded, use_det, use_cls, use_rec, load_ms, started)
+        except InferenceError as exc:
+            if not self._fall_back_to_cpu(exc, f"while reading {loaded.source}"):
+                raise
+        return self._run(loaded, use_det, use_cls, use_rec, load_ms, started)
+
+    def _run(
+        self,
+        loaded: LoadedImage,
+        use_det: bool | None,
+        use_cls: bool | None,
+        use_rec: bool | None,
+        load_ms: float,
+        started: float | None,
+    ) -> OcrResult:
         opts = self.config.pipeline
         use_det = opts.use_det if use_det is None else use_det
         use_cls = opts.use_cls if use_cls is None else use_cls
@@ -161,7 +224,7 @@ class OcrEngine:
         raw_h, raw_w = loaded.bgr.shape[:2]
         stage = time.perf_counter()
 
-        prepared = self._prepare(loaded.bgr, letterbox=use_det)
+        prepared = prepare_image(loaded.bgr, opts, letterbox=use_det)
         det_scores: np.ndarray | None = None
         if use_det:
             found = self.detector(prepared.img)
@@ -191,7 +254,7 @@ class OcrEngine:
             rec_results = self.recognizer(crops)
         if use_det and not crops and opts.rec_fallback and use_rec:
             boxes, rec_results, cls_results = self._read_whole(prepared, opts.text_score)
-        original = self._to_original(boxes, prepared, raw_w, raw_h)
+        original = to_original(boxes, prepared, raw_w, raw_h)
         lines = self._lines(original, rec_results, cls_results, det_scores, use_det, use_rec)
         rec_ms = (time.perf_counter() - stage) * 1000
 
@@ -212,12 +275,12 @@ class OcrEngine:
             self.providers,
             source=loaded.source,
             angles=angles,
-            notes=loaded.notes,
+            notes=loaded.notes + ((self.cuda_failure.note(),) if self.cuda_failure else ()),
         )
 
     def _read_whole(
         self,
-        prepared: _Prepared,
+        prepared: Prepared,
         text_score: float,
     ) -> tuple[np.ndarray, list[tuple[str, float]], list[tuple[str, float]]]:
         """Reads a small image as one line when detection found nothing in it."""
@@ -261,51 +324,6 @@ class OcrEngine:
             lines.append(TextLine(corners, text, float(score), angle))  # type: ignore[arg-type]
         return lines
 
-    def _prepare(self, img: np.ndarray, letterbox: bool) -> _Prepared:
-        """Bounds the image size, then pads very flat images so the detector sees them."""
-        opts = self.config.pipeline
-        h, w = img.shape[:2]
-        scale_x = scale_y = 1.0
-        if max(h, w) > opts.max_side_len:
-            ratio = opts.max_side_len / max(h, w)
-            img, sx, sy = _resize_round32(img, ratio)
-            scale_x, scale_y = scale_x * sx, scale_y * sy
-        h, w = img.shape[:2]
-        if min(h, w) < opts.min_side_len:
-            ratio = opts.min_side_len / min(h, w)
-            img, sx, sy = _resize_round32(img, ratio)
-            scale_x, scale_y = scale_x * sx, scale_y * sy
-        pad_top = 0
-        if letterbox:
-            h, w = img.shape[:2]
-            too_flat = opts.width_height_ratio != -1 and w / h > opts.width_height_ratio
-            if h <= opts.min_height or too_flat:
-                ratio = opts.width_height_ratio if opts.width_height_ratio > 0 else 1.0
-                new_h = max(int(w / ratio), opts.min_height) * 2
-                pad_top = int(abs(new_h - h) / 2)
-                img = cv2.copyMakeBorder(
-                    img, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0)
-                )
-        return _Prepared(img, scale_x, scale_y, pad_top)
-
-    @staticmethod
-    def _to_original(
-        boxes: np.ndarray,
-        prepared: _Prepared,
-        raw_w: int,
-        raw_h: int,
-    ) -> np.ndarray:
-        if len(boxes) == 0:
-            return np.zeros((0, 4, 2), dtype=np.float32)
-        out = np.array(boxes, dtype=np.float32)
-        out[:, :, 1] -= prepared.pad_top
-        out[:, :, 0] *= prepared.scale_x
-        out[:, :, 1] *= prepared.scale_y
-        out = np.maximum(out, 0)
-        out[..., 0] = np.minimum(out[..., 0], raw_w)
-        out[..., 1] = np.minimum(out[..., 1], raw_h)
-        return out
-
     # -- reporting ------------------------------------------------------------------------
 
     def _infer_seconds(self) -> float:
@@ -321,12 +339,3 @@ class OcrEngine:
 
     def model_paths(self) -> dict[str, Path]:
         return {role: r.path for role, r in self.runners.items()}
-
-
-def _resize_round32(img: np.ndarray, ratio: float) -> tuple[np.ndarray, float, float]:
-    """Resizes by `ratio` with both sides rounded to multiples of 32 (at least 32)."""
-    h, w = img.shape[:2]
-    new_h = max(32, int(round(int(h * ratio) / 32) * 32))
-    new_w = max(32, int(round(int(w * ratio) / 32) * 32))
-    resized = cv2.resize(img, (new_w, new_h))
-    return resized, w / new_w, h / new_h

@@ -50,18 +50,37 @@ class StageTimings:
 
 @dataclass(frozen=True)
 class CudaDiagnosis:
-    """Why CUDA was asked for and not granted, in words a user can act on."""
+    """Why CUDA was asked for and is not used, in words a user can act on.
 
-    problem: str  # a short stable code: no_driver, no_device, driver_too_old, ...
+    Either it was not granted when the sessions were made, or (`at_run_time`) it was
+    granted and then failed on a run, and the engine was rebuilt on the CPU.
+    """
+
+    problem: str  # a short stable code: no_driver, no_device, missing_cudnn, gpu_fault, ...
     summary: str  # one sentence for a status bar
     fix: str  # what to do about it
     details: tuple[str, ...] = ()  # findings and onnxruntime's own messages
+    at_run_time: bool = False  # granted, then failed on a run
 
     def text(self) -> str:
         lines = [self.summary, "", f"How to fix: {self.fix}"]
         if self.details:
             lines += ["", "Details:", *(f"  {d}" for d in self.details)]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CudaRunFailure:
+    """CUDA was granted, then failed on a run, and the engine was rebuilt on the CPU."""
+
+    diagnosis: CudaDiagnosis
+    error: str  # onnxruntime's message
+    during: str  # "during the warm-up", "while reading a.png"
+    rebuild_seconds: float
+
+    def note(self) -> str:
+        """The line every result read after it carries."""
+        return f"read on the CPU after CUDA failed: {self.diagnosis.summary}"
 
 
 @dataclass(frozen=True)
