@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("stopped: the report covers the images measured so far\n")
         status = EXIT_INTERRUPTED
     for run_ in report.runs:
-        if not run_.timed or run_.status == CPU_FALLBACK:
+        if not run_.timed or run_.status == CPU_FALLBACK or run_.cuda_failed:
             sys.stderr.write(f"{run_.label}: {run_.verdict()}\n")
         for row in run_.failures:
             sys.stderr.write(f"{run_.label}: failed: {row.error}\n")

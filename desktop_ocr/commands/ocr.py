@@ -62,13 +62,7 @@ def run(args: argparse.Namespace) -> int:
         engine = OcrEngine(config)
     except (ConfigError, ModelLoadError) as exc:
         return fail(str(exc), EXIT_USAGE)
-    report = engine.providers
-    if report.diagnosis is not None:
-        sys.stderr.write(
-            f"warning: CUDA was requested but not granted; running on "
-            f"{', '.join(report.granted)}.\n{report.diagnosis.summary}\n"
-            f"How to fix: {report.diagnosis.fix}\n"
-        )
+    warned = _warn_if_not_on_cuda(engine)
     found = expand_paths(args.paths)
     if not found.files:
         return fail("no image files found in the given paths", EXIT_USAGE)
@@ -82,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = engine(path, **use)
         except (ImageLoadError, OcrError) as exc:
+            warned = warned or _warn_if_not_on_cuda(engine)
             failures += 1
             if args.format == "jsonl":
                 out.write(json.dumps(_failure(str(path), str(exc), engine), ensure_ascii=False))
@@ -90,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"error: {exc}\n")
             out.flush()
             continue
+        warned = warned or _warn_if_not_on_cuda(engine)
         if args.format == "jsonl":
             out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         else:
@@ -102,6 +98,21 @@ def run(args: argparse.Namespace) -> int:
                     out.write(f"{label}\t{score:.4f}\n")
         out.flush()
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _warn_if_not_on_cuda(engine: OcrEngine) -> bool:
+    """Says on stderr, once, that CUDA was asked for and the CPU reads instead, and why."""
+    report = engine.providers
+    if report.diagnosis is None:
+        return False
+    if engine.cuda_failure is not None:
+        head = "CUDA failed; the engine was rebuilt on the CPU and carries on"
+    else:
+        head = f"CUDA was requested but not granted; running on {', '.join(report.granted)}"
+    sys.stderr.write(
+        f"warning: {head}.\n{report.diagnosis.summary}\nHow to fix: {report.diagnosis.fix}\n"
+    )
+    return True
 
 
 def _box_text(box: Any) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 
 from desktop_ocr.engine import ConfigError, EngineConfig, ModelLoadError, OcrEngine, OcrError
 from desktop_ocr.engine.config import load_config
+from desktop_ocr.engine.sessions import SessionConstructor
 from desktop_ocr.resources import config_path
 from desktop_ocr.services.discovery import expand_paths
 from desktop_ocr.services.machine_info import MachineInfo, machine_info
@@ -194,6 +195,7 @@ class ConfigRun:
     granted: tuple[str, ...] = ()
     status: RunStatus = NOT_RUN
     reason: str | None = None  # why the device was not granted or the engine did not start
+    cuda_failed: bool = False  # CUDA was granted, then failed on a run (reason says why)
     engine_start_s: float | None = None  # sessions plus the config's own shape warm-up
     warmup_images: int = 0
     rows: list[ImageRow] = field(default_factory=list)
@@ -217,14 +219,21 @@ class ConfigRun:
 
     def verdict(self) -> str:
         """What ran this column, in the words the report's first row uses."""
+        why = "CUDA failed" if self.cuda_failed else "CUDA not granted"
         if self.status == NOT_GRANTED:
-            return f"CUDA not granted: {self.reason}"
+            return f"{why}: {self.reason}"
         if self.status == CPU_FALLBACK:
-            return f"CPU fallback (CUDA not granted: {self.reason})"
+            return f"CPU fallback ({why}: {self.reason})"
         if self.status == FAILED:
             return f"could not start: {self.reason}"
         if self.status == NOT_RUN:
             return f"not run: {self.reason or 'cancelled'}"
+        if self.cuda_failed:
+            timed = sum(r.ok for r in self.rows)
+            return (
+                f"{', '.join(self.granted)} for {timed} images, then {why} "
+                f"and the rest was not timed: {self.reason}"
+            )
         return ", ".join(self.granted)
 
     def to_dict(self) -> dict[str, Any]:
@@ -237,6 +246,7 @@ class ConfigRun:
             "status": self.status,
             "verdict": self.verdict(),
             "reason": self.reason,
+            "cuda_failed": self.cuda_failed,
             "engine_start_s": self.engine_start_s,
             "warmup_images": self.warmup_images,
             "cancelled": self.cancelled,
@@ -370,12 +380,14 @@ def run_benchmark(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     machine: MachineInfo | None = None,
+    session_factory: SessionConstructor | None = None,
 ) -> BenchmarkReport:
     """Times every config over every image; returns what was measured even when cancelled.
 
     Raises NoImagesError when the paths hold no image; every other problem (an image that
-    cannot be read, a config that cannot start, a device not granted) is recorded in the
-    report instead, so one bad input never costs the rest of a long run.
+    cannot be read, a config that cannot start, a device not granted or failing) is
+    recorded in the report instead, so one bad input never costs the rest of a long run.
+    `session_factory` is handed to every engine (see OcrEngine).
     """
     cancel = cancel or threading.Event()
     started = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -417,7 +429,7 @@ def run_benchmark(
         if cancel.is_set():
             run = ConfigRun(choice.label, choice.source, "?", status=NOT_RUN, reason="cancelled")
         else:
-            run = _run_config(index, choice, files, settings, cancel, clock, emit)
+            run = _run_config(index, choice, files, settings, cancel, clock, emit, session_factory)
         report.runs.append(run)
         clock.drop(len(files) - len(run.rows))
         emit("config_done", index, choice.label, run=run, message=run.verdict())
@@ -435,6 +447,7 @@ def _run_config(
     cancel: threading.Event,
     clock: _Clock,
     emit: Callable[..., None],
+    session_factory: SessionConstructor | None = None,
 ) -> ConfigRun:
     label = choice.label
     emit("start", index, label, message=f"Starting {label}")
@@ -446,16 +459,28 @@ def _run_config(
             choice.config if isinstance(choice.config, EngineConfig) else load_config(choice.config)
         )
         run.device = config.device
-        engine = OcrEngine(config)
+        engine = OcrEngine(config, session_factory=session_factory)
     except (ConfigError, ModelLoadError) as exc:
         run.status, run.reason = FAILED, str(exc)
         logger.warning("%s could not start: %s", label, exc)
         return run
     run.engine_start_s = time.perf_counter() - begun
-    providers = engine.providers
-    run.requested, run.granted = providers.requested, providers.granted
-    if providers.fell_back:
+    run.requested, run.granted = engine.providers.requested, engine.providers.granted
+    if not engine.providers.fell_back:
+        run.status = MEASURED
+        _warm_up(
+            engine,
+            files,
+            settings.warmup,
+            cancel,
+            run,
+            lambda m: emit("warmup", index, label, message=m),
+        )
+    if engine.providers.fell_back:  # not granted, or failed in a warm-up: nothing timed yet
+        providers = engine.providers
         diagnosis = providers.diagnosis
+        run.granted = providers.granted
+        run.cuda_failed = engine.cuda_failure is not None
         run.reason = (
             diagnosis.summary if diagnosis else f"granted only {', '.join(providers.granted)}"
         )
@@ -465,29 +490,39 @@ def _run_config(
             logger.info("%s not timed: %s", label, run.verdict())
             return run
         run.status = CPU_FALLBACK
-    else:
-        run.status = MEASURED
-
-    _warm_up(
-        engine,
-        files,
-        settings.warmup,
-        cancel,
-        run,
-        lambda m: emit("warmup", index, label, message=m),
-    )
+        if run.warmup_images < settings.warmup:
+            _warm_up(
+                engine,
+                files,
+                settings.warmup,
+                cancel,
+                run,
+                lambda m: emit("warmup", index, label, message=m),
+            )
 
     before = engine.seen_shapes()
     known = {role: set(shapes) for role, shapes in before.items()}
+    after: dict[str, frozenset[tuple[int, ...]]] | None = None
     for path, name in files:
         if cancel.is_set():
             run.cancelled = True
             break
+        failed_before = engine.cuda_failure is not None
+        so_far = engine.seen_shapes()
         row = _measure(engine, path, name, label, settings.repeat, cancel, known)
+        if engine.cuda_failure is not None and not failed_before:
+            # This image was read again on the CPU: its time is not the column's device,
+            # and neither would the rest be, so the column ends here.
+            run.cuda_failed, run.reason = True, engine.cuda_failure.diagnosis.summary
+            row = ImageRow(label, str(path), name, error=f"CUDA failed: {run.reason}")
+            logger.warning("%s: %s", label, run.verdict())
+            after = so_far
         run.rows.append(row)
         clock.image_done()
         emit("image", index, label, row=row, message=name)
-    after = engine.seen_shapes()
+        if after is not None:
+            break
+    after = after if after is not None else engine.seen_shapes()
     run.shapes_seen = {role: len(shapes) for role, shapes in after.items()}
     run.shapes_new = {role: len(shapes - before[role]) for role, shapes in after.items()}
     run.peak = peak_memory(was_reset)

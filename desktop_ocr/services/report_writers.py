@@ -76,7 +76,7 @@ def _column(run: ConfigRun, files: int) -> list[str]:
     s = run.summary
     images = str(s.images)
     if run.cancelled or len(run.rows) < files:
-        images += f" of {files} (cancelled)"
+        images += f" of {files} ({'CUDA failed' if run.cuda_failed else 'cancelled'})"
     share = s.infer_share
     peak = DASH
     if run.peak is not None:

@@ -30,6 +30,7 @@ from desktop_ocr.engine import (
     ProviderReport,
     load_image,
 )
+from desktop_ocr.engine.sessions import SessionConstructor
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +58,17 @@ class EngineLoading:
 
 @dataclass(frozen=True)
 class EngineReady:
-    """The engine is built; `providers` says what onnxruntime granted."""
+    """The engine is built; `providers` says what onnxruntime granted.
+
+    Posted again, with CPU providers and their diagnosis, when CUDA failed on a run and
+    the engine was rebuilt on the CPU; `message` then says so in a sentence.
+    """
 
     providers: ProviderReport
     config: EngineConfig
     seconds: float
     warmed_up: bool
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,9 +144,13 @@ class OcrWorker:
     `reconfigure` rebuilds the engine before the next job, `stop` ends the thread.
     """
 
-    def __init__(self, config: EngineConfig) -> None:
+    def __init__(
+        self, config: EngineConfig, *, session_factory: SessionConstructor | None = None
+    ) -> None:
         self.events: queue.SimpleQueue[WorkerEvent] = queue.SimpleQueue()
         self._config = config
+        self._session_factory = session_factory  # passed to every engine it builds
+        self._reported: ProviderReport | None = None
         self._commands: collections.deque[Job | _Reconfigure | _Stop] = collections.deque()
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
@@ -238,7 +248,9 @@ class OcrWorker:
         self._engine = None  # free the old sessions before loading new ones
         started = time.perf_counter()
         try:
-            engine = OcrEngine(config)  # warms up when the config asks and CUDA was granted
+            # Warms up when the config asks and CUDA was granted; CUDA failing in the
+            # warm-up leaves an engine rebuilt on the CPU.
+            engine = OcrEngine(config, session_factory=self._session_factory)
         except OcrError as exc:
             self._fail_engine(str(exc))
             return
@@ -251,7 +263,9 @@ class OcrWorker:
         seconds = time.perf_counter() - started
         logger.info("engine ready in %.2f s: %s", seconds, ", ".join(engine.providers.granted))
         warmed = config.runtime.warmup and not engine.providers.fell_back
-        self.events.put(EngineReady(engine.providers, config, seconds, warmed))
+        message = _fallback_message(engine) if engine.cuda_failure else ""
+        self._reported = engine.providers
+        self.events.put(EngineReady(engine.providers, config, seconds, warmed, message))
 
     def _fail_engine(self, message: str) -> None:
         self._engine = None
@@ -270,11 +284,29 @@ class OcrWorker:
             )
         else:
             event = self._ocr(self._engine, job)
+            self._report_cpu_fallback(self._engine)
         with self._cond:
             self._finished += 1
             pending = sum(isinstance(c, Job) for c in self._commands)
         self.events.put(event)
         self.events.put(Progress(self._finished, pending))
+
+    def _report_cpu_fallback(self, engine: OcrEngine) -> None:
+        """Tells the window when CUDA failed on this job and the engine now runs on the CPU."""
+        failure = engine.cuda_failure
+        if failure is None or engine.providers is self._reported:
+            return
+        self._reported = engine.providers
+        logger.warning("%s", _fallback_message(engine))
+        self.events.put(
+            EngineReady(
+                engine.providers,
+                self._config,
+                failure.rebuild_seconds,
+                False,
+                _fallback_message(engine),
+            )
+        )
 
     def _ocr(self, engine: OcrEngine, job: Job) -> WorkerEvent:
         try:
@@ -290,6 +322,16 @@ class OcrWorker:
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
         return JobDone(job.job_id, job.name, loaded, result)
+
+
+def _fallback_message(engine: OcrEngine) -> str:
+    failure = engine.cuda_failure
+    if failure is None:
+        return ""
+    return (
+        "CUDA failed, so the engine was rebuilt on the CPU and carries on there: "
+        f"{failure.diagnosis.summary}"
+    )
 
 
 def rgb_image(loaded: LoadedImage) -> Image.Image:

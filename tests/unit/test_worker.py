@@ -21,6 +21,7 @@ from desktop_ocr.services.worker import (
     Progress,
     load_preview,
 )
+from tests.cuda_faults import failing_cuda
 
 TIMEOUT_S = 180
 
@@ -139,3 +140,80 @@ def test_load_preview_decodes_like_the_engine(samples_dir):
     config = build_engine_config({})
     loaded = load_preview(samples_dir / "rapidocr" / "img_exif_orientation.jpg", config)
     assert loaded.notes and "EXIF" in loaded.notes[0]
+
+
+# -- CUDA granted, then failing ---------------------------------------------------------------
+
+
+def gpu_config(**overrides):
+    """config_gpu.yaml with small shape buckets, so its warm-up is quick on a CPU."""
+    base = {"det": {"shape_buckets": [320, 640]}, "rec": {"width_buckets": [320, 640]}}
+    base.update(overrides)
+    return build_engine_config({"device": "cuda", **base})
+
+
+def test_cuda_failing_in_the_warm_up_gives_a_ready_engine_on_the_cpu(samples_dir):
+    worker = OcrWorker(gpu_config(), session_factory=failing_cuda("cudnn_frontend"))
+    worker.start()
+    try:
+        job = worker.submit(samples_dir / "rapidocr" / "ch_en_num.jpg")
+        events = collect(worker, finished(1))
+    finally:
+        assert worker.stop(timeout=TIMEOUT_S)
+    assert not any(isinstance(e, EngineFailed) for e in events)
+    [ready] = [e for e in events if isinstance(e, EngineReady)]
+    assert ready.providers.granted == ("CPUExecutionProvider",)
+    assert ready.providers.fell_back and not ready.warmed_up
+    diagnosis = ready.providers.diagnosis
+    assert diagnosis is not None and diagnosis.at_run_time
+    assert ready.message == (
+        f"CUDA failed, so the engine was rebuilt on the CPU and carries on there: "
+        f"{diagnosis.summary}"
+    )
+    assert "during the warm-up" in diagnosis.summary
+    [done] = [e for e in events if isinstance(e, JobDone)]
+    assert done.job_id == job.job_id
+    assert done.result.lines[0].text == "正品促销"
+    assert done.result.providers.granted == ("CPUExecutionProvider",)
+
+
+def test_cuda_failing_on_a_job_is_told_before_its_result_and_the_queue_goes_on(samples_dir):
+    factory = failing_cuda("out_of_memory", after_runs=0)
+    worker = OcrWorker(gpu_config(runtime={"warmup": False}), session_factory=factory)
+    first_image = samples_dir / "rapidocr" / "ch_en_num.jpg"
+    worker.start()
+    try:
+        first = worker.submit(first_image)
+        second = worker.submit(samples_dir / "rapidocr" / "text_rec.jpg")
+        events = collect(worker, finished(2))
+    finally:
+        assert worker.stop(timeout=TIMEOUT_S)
+    kinds = [
+        (type(e).__name__, getattr(e, "job_id", None))
+        for e in events
+        if not isinstance(e, (Progress, EngineLoading))
+    ]
+    assert kinds == [
+        ("EngineReady", None),
+        ("JobStarted", first.job_id),
+        ("EngineReady", None),
+        ("JobDone", first.job_id),
+        ("JobStarted", second.job_id),
+        ("JobDone", second.job_id),
+    ]
+    on_gpu, on_cpu = [e for e in events if isinstance(e, EngineReady)]
+    assert on_gpu.providers.granted == ("CUDAExecutionProvider", "CPUExecutionProvider")
+    assert on_gpu.message == ""
+    assert on_cpu.providers.granted == ("CPUExecutionProvider",)
+    assert on_cpu.providers.diagnosis.problem == "gpu_out_of_memory"
+    assert on_cpu.message.startswith("CUDA failed, so the engine was rebuilt on the CPU")
+    assert f"while reading {first_image}" in on_cpu.message
+    done = [e for e in events if isinstance(e, JobDone)]
+    assert done[0].result.lines[0].text == "正品促销"
+    assert done[1].result.text == "韩国小馆"
+    for event in done:
+        assert event.result.providers.granted == ("CPUExecutionProvider",)
+        assert event.result.notes == (
+            f"read on the CPU after CUDA failed: {on_cpu.providers.diagnosis.summary}",
+        )
+    assert factory.counter.cpu_sessions == 3
