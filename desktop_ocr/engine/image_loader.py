@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_ocr.engine.errors import ImageLoadError
+from desktop_ocr.engine.transparency import flatten_alpha
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ IMAGE_SUFFIXES = (
 )
 
 DEFAULT_MAX_PIXELS = 150_000_000
+# Pixels for the models (BGR), and for display where they differ.
+Pixels = tuple[np.ndarray, "np.ndarray | None"]
 _PIL_LIMIT_LOCK = threading.Lock()
 
 
@@ -48,9 +51,17 @@ _PIL_LIMIT_LOCK = threading.Lock()
 class LoadedImage:
     """A decoded image and what was done to it on the way in."""
 
-    bgr: np.ndarray  # H x W x 3, uint8, C-contiguous
+    bgr: np.ndarray  # H x W x 3, uint8, C-contiguous: what the models read
     source: str
     notes: tuple[str, ...] = ()
+    # What the user is shown, where it differs from `bgr` (light text on a transparent
+    # canvas is read inverted but shown as drawn); same size, so the boxes fit both.
+    display: np.ndarray | None = None
+
+    @property
+    def display_bgr(self) -> np.ndarray:
+        """The pixels to show the user: the image as it looks, never inverted."""
+        return self.bgr if self.display is None else self.display
 
     @property
     def size(self) -> tuple[int, int]:
@@ -99,7 +110,7 @@ def load_image(
     name = describe_source(src)
     notes: list[str] = []
     try:
-        bgr = _decode(src, name, max_pixels, apply_exif, notes)
+        bgr, display = _decode(src, name, max_pixels, apply_exif, notes)
     except ImageLoadError:
         raise
     except MemoryError:
@@ -109,12 +120,12 @@ def load_image(
         raise ImageLoadError(
             name, f"damaged, or not an image that can be read ({type(exc).__name__}: {exc})"
         ) from exc
-    return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes))
+    return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes), display)
 
 
 def _decode(
     src: ImageInput, name: str, max_pixels: int, apply_exif: bool, notes: list[str]
-) -> np.ndarray:
+) -> Pixels:
     if isinstance(src, (str, Path)):
         data = read_file_bytes(Path(src), name)
         return _pil_to_bgr(_open_pil(data, name), name, max_pixels, apply_exif, notes)
@@ -159,7 +170,7 @@ def _open_pil(data: bytes, name: str) -> Image.Image:
 
 def _pil_to_bgr(
     pil: Image.Image, name: str, max_pixels: int, apply_exif: bool, notes: list[str]
-) -> np.ndarray:
+) -> Pixels:
     width, height = pil.size
     if width < 1 or height < 1:
         raise ImageLoadError(name, f"image has no pixels ({width}x{height})")
@@ -247,46 +258,28 @@ def _to_uint8(arr: np.ndarray) -> np.ndarray:
     return np.clip(values + 0.5, 0, 255).astype(np.uint8)
 
 
-def _pil_pixels_to_bgr(pil: Image.Image) -> np.ndarray:
+def _pil_pixels_to_bgr(pil: Image.Image) -> Pixels:
     mode = pil.mode
     has_alpha = mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in pil.info
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         gray = _to_uint8(np.asarray(pil))
-        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), None
     if has_alpha:
-        rgba = np.asarray(pil.convert("RGBA"))
-        return _composite_alpha(rgba)
+        return _flatten(np.asarray(pil.convert("RGBA")))
     if mode == "1" or mode == "L":
-        return cv2.cvtColor(np.asarray(pil.convert("L")), cv2.COLOR_GRAY2BGR)
+        return cv2.cvtColor(np.asarray(pil.convert("L")), cv2.COLOR_GRAY2BGR), None
     rgb = np.asarray(pil.convert("RGB") if mode != "RGB" else pil)
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), None
 
 
-def _composite_alpha(rgba: np.ndarray) -> np.ndarray:
-    """Flattens transparency so that text ends up dark on a light background.
-
-    Text drawn on a transparent canvas has only its alpha to show it: white text
-    composited on white would vanish. Light content is therefore laid on black and the
-    result inverted, which gives the dark-on-light page the models were trained on.
-    """
-    alpha = rgba[..., 3]
-    rgb = rgba[..., :3]
-    if int(alpha.min()) == 255:
-        return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
-    a = alpha.astype(np.float32) * (1.0 / 255.0)
-    weight = float(a.sum())
-    if weight > 0:
-        luma = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-        light = float((luma * a).sum()) / weight > 127.5
-    else:
-        light = False
-    premultiplied = rgb.astype(np.float32) * a[..., None]
-    out = 255.0 - premultiplied if light else premultiplied + 255.0 * (1.0 - a[..., None])
-    out_u8 = np.clip(out + 0.5, 0, 255).astype(np.uint8)
-    return cv2.cvtColor(out_u8, cv2.COLOR_RGB2BGR)
+def _flatten(rgba: np.ndarray) -> Pixels:
+    """Transparent pixels flattened for the models, and for display where that differs."""
+    flat = flatten_alpha(rgba)
+    display = None if flat.display is None else cv2.cvtColor(flat.display, cv2.COLOR_RGB2BGR)
+    return cv2.cvtColor(flat.model, cv2.COLOR_RGB2BGR), display
 
 
-def _array_to_bgr(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
+def _array_to_bgr(arr: np.ndarray, name: str, max_pixels: int) -> Pixels:
     if arr.size == 0 or arr.ndim not in (2, 3):
         raise ImageLoadError(name, "array must be H x W or H x W x C with pixels in it")
     height, width = arr.shape[:2]
@@ -296,13 +289,12 @@ def _array_to_bgr(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
         )
     img = _to_uint8(arr)
     if img.ndim == 2:
-        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), None
     channels = img.shape[2]
     if channels == 1:
-        return cv2.cvtColor(img[..., 0], cv2.COLOR_GRAY2BGR)
+        return cv2.cvtColor(img[..., 0], cv2.COLOR_GRAY2BGR), None
     if channels == 3:
-        return img
+        return img, None
     if channels == 4:  # BGRA, OpenCV's order
-        rgba = cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA)
-        return _composite_alpha(rgba)
+        return _flatten(cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA))
     raise ImageLoadError(name, f"array has {channels} channels; expected 1, 3 or 4")

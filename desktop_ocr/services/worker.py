@@ -335,12 +335,14 @@ def _fallback_message(engine: OcrEngine) -> str:
 
 
 def rgb_image(loaded: LoadedImage) -> Image.Image:
-    """The loaded pixels as an RGB PIL image, for display.
+    """The loaded pixels as an RGB PIL image, for display: the image as it looks.
 
-    cv2 converts in about 2 ms where a numpy channel flip makes Pillow copy pixel by
-    pixel (about 13 ms for 1.7 megapixels), and the window's thread is the one waiting.
+    That is `display_bgr`, not what the models read: light text on a transparent canvas
+    is read inverted and shown as drawn. cv2 converts in about 2 ms where a numpy
+    channel flip makes Pillow copy pixel by pixel (about 13 ms for 1.7 megapixels), and
+    the window's thread is the one waiting.
     """
-    return Image.fromarray(cv2.cvtColor(loaded.bgr, cv2.COLOR_BGR2RGB))
+    return Image.fromarray(cv2.cvtColor(loaded.display_bgr, cv2.COLOR_BGR2RGB))
 
 
 def load_preview(source: Source, config: EngineConfig) -> LoadedImage:

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from desktop_ocr.engine import ImageLoadError, load_image
+from tests.unit.rgba_images import opaque_mask, screenshot_rgba, transparent_text
 
 
 def png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
@@ -93,6 +94,50 @@ def test_transparent_dark_and_light_text_end_dark_on_light():
         bgr = load_image(img).bgr
         assert bgr[0, 0].tolist() == [255, 255, 255]  # background light
         assert bgr[10, 20].tolist() == [0, 0, 0]  # text dark
+
+
+@pytest.mark.parametrize(
+    ("dark", "shadow"),
+    [(False, True), (True, False), (False, False)],
+    ids=["light", "dark", "flat"],
+)
+def test_a_screenshot_with_shadow_and_rounded_corners_is_not_inverted(dark, shadow):
+    shot = screenshot_rgba(dark=dark, shadow=shadow)
+    rgba = np.asarray(shot)
+    loaded = load_image(shot)
+    opaque = opaque_mask(shot)
+    rgb = loaded.bgr[..., ::-1]
+    assert np.array_equal(rgb[opaque], rgba[..., :3][opaque])  # the window, as it is
+    assert rgb[0, 0].tolist() == [255, 255, 255]  # a transparent corner, on white
+    if shadow:
+        rim = (rgba[..., 3] > 40) & (rgba[..., 3] < 255)
+        assert rgb[rim].max() < 255 and rgb[rim].min() > 100  # grey, as on a page
+    assert loaded.display is None and loaded.display_bgr is loaded.bgr
+
+
+def test_light_text_on_a_transparent_canvas_is_read_dark_and_shown_as_drawn():
+    for colour, read_text, shown_text in (((255, 255, 255), 0, 255), ((0, 0, 0), 0, 0)):
+        image = transparent_text("Transparent", colour)
+        drawn = opaque_mask(image)
+        loaded = load_image(image)
+        assert loaded.bgr[drawn].max() == read_text  # the models read dark text ...
+        assert loaded.bgr[0, 0].tolist() == [255, 255, 255]  # ... on white
+        shown = loaded.display_bgr
+        assert set(np.unique(shown[drawn])) == {shown_text}  # shown in its own colour
+        assert shown[0, 0].tolist() == [255 - shown_text] * 3  # on what sets it off
+
+
+@pytest.mark.parametrize(
+    ("name", "shown_text", "shown_background"),
+    [("black_font_color_transparent.png", 0, 255), ("white_font_color_transparent.png", 255, 0)],
+)
+def test_the_transparent_text_samples(samples_dir, name, shown_text, shown_background):
+    path = samples_dir / "rapidocr" / name
+    drawn = opaque_mask(Image.open(path).convert("RGBA"))
+    loaded = load_image(path)
+    assert loaded.bgr[drawn].max() == 0 and loaded.bgr[~drawn].min() == 255
+    assert loaded.display_bgr[drawn].min() == loaded.display_bgr[drawn].max() == shown_text
+    assert loaded.display_bgr[~drawn].min() == loaded.display_bgr[~drawn].max() == shown_background
 
 
 def test_exif_orientation_is_applied(samples_dir):

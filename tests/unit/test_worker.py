@@ -6,7 +6,9 @@ import queue
 import threading
 import time
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from desktop_ocr.services.settings_store import build_engine_config
 from desktop_ocr.services.worker import (
@@ -20,8 +22,10 @@ from desktop_ocr.services.worker import (
     OcrWorker,
     Progress,
     load_preview,
+    rgb_image,
 )
 from tests.cuda_faults import failing_cuda
+from tests.unit.rgba_images import screenshot_rgba
 
 TIMEOUT_S = 180
 
@@ -217,3 +221,31 @@ def test_cuda_failing_on_a_job_is_told_before_its_result_and_the_queue_goes_on(s
             f"read on the CPU after CUDA failed: {on_cpu.providers.diagnosis.summary}",
         )
     assert factory.counter.cpu_sessions == 3
+
+
+# -- what the window is handed to show ---------------------------------------------------------
+
+
+def test_the_window_is_shown_transparent_images_as_they_look(samples_dir, tmp_path):
+    shot = tmp_path / "screenshot.png"
+    screenshot_rgba().save(shot)
+    white = samples_dir / "rapidocr" / "white_font_color_transparent.png"
+    worker = OcrWorker(build_engine_config({}))
+    worker.start()
+    try:
+        jobs = [worker.submit(shot), worker.submit(white)]
+        events = collect(worker, finished(2))
+    finally:
+        assert worker.stop(timeout=TIMEOUT_S)
+    done = {e.job_id: e for e in events if isinstance(e, JobDone)}
+    shown_shot = np.asarray(rgb_image(done[jobs[0].job_id].image))
+    source = np.asarray(Image.open(shot))
+    opaque = source[..., 3] == 255
+    assert np.array_equal(shown_shot[opaque], source[..., :3][opaque])  # nothing inverted
+    assert "Hello window" in done[jobs[0].job_id].result.text
+
+    shown_white = np.asarray(rgb_image(done[jobs[1].job_id].image))
+    drawn = np.asarray(Image.open(white).convert("RGBA"))[..., 3] == 255
+    assert shown_white[drawn].min() == 255  # the white text is shown white ...
+    assert shown_white[~drawn].max() == 0  # ... on black, where it stands out
+    assert done[jobs[1].job_id].result.lines[0].text == "我是中国人"
