@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from desktop_ocr import __version__
 from desktop_ocr.commands import COMMANDS
+from desktop_ocr.services.atomic_file import write_failure_reason
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -46,13 +49,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.verbose)
     if args.command is None:
         args = parser.parse_args(["gui"])
+    real_stdout = sys.stdout
+    if real_stdout is not None:  # None in a windowed app on Windows
+        sys.stdout = _GuardedOutput(real_stdout)
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `desktop-ocr ocr ... | head`: the reader has all it wanted
+        _detach(real_stdout)
         return EXIT_OK
+    except OutputError as exc:
+        sys.stderr.write(f"desktop-ocr: cannot write the output: {exc.strerror}\n")
+        _detach(real_stdout)
+        return EXIT_FAILED
+    finally:
+        sys.stdout = real_stdout
+    return status
+
+
+class OutputError(OSError):
+    """Standard output refused the text (a full disk behind `>`, an I/O error)."""
+
+
+class _GuardedOutput:
+    """Standard output whose write failures are told apart from any other OSError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.errno, write_failure_reason(exc)) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.errno, write_failure_reason(exc)) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _detach(stream: TextIO) -> None:
+    """Points stdout at the null device, so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real stdout (a windowed app)
+        pass
 
 
 def gui_main() -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_ocr.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
+from desktop_ocr.services.atomic_file import WriteError
 from desktop_ocr.services.benchmark import (
     CPU_FALLBACK,
     BenchmarkReport,
@@ -160,6 +161,9 @@ def _write_all(report: BenchmarkReport, outputs: list[Path]) -> int | None:
     for path in outputs:
         try:
             write_report(report, path)
+        except (WriteError, ValueError) as exc:  # both name the file, never a temporary one
+            failed = True
+            sys.stderr.write(f"desktop-ocr: {exc}\n")
         except OSError as exc:
             failed = True
             sys.stderr.write(f"desktop-ocr: cannot write {path}: {exc}\n")

@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+# What a failed write means to the person who chose the file, by errno.
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.EFBIG: "the file is too large for this file system",
+    errno.ENAMETOOLONG: "the file name is too long",
+}
+
+
+def write_failure_reason(exc: OSError, folder: Path | None = None) -> str:
+    """Why a write failed, in words, with the system's own text after it."""
+    if exc.errno in (errno.EACCES, errno.EPERM) and folder is not None:
+        reason = f"permission denied: the folder {folder} cannot be written to"
+    else:
+        reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    if exc.strerror and exc.strerror.lower() not in reason.lower():
+        reason += f" ({exc.strerror})"
+    return reason
+
+
+class WriteError(OSError):
+    """A file could not be written; the message names the file the user chose.
+
+    It is an OSError (with the original errno), so callers that catch OSError keep
+    working; its text never names the hidden temporary file the data went to first.
+    """
+
+    def __init__(self, target: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, write_failure_reason(cause, target.parent))
+        self.target = target
+
+    def __str__(self) -> str:
+        return f"cannot write {self.target}: {self.strerror}"
 
 
 def write_text_atomic(
@@ -14,11 +55,21 @@ def write_text_atomic(
 
     The same folder keeps the rename on one file system, where it is atomic. The file
     keeps the permissions of the one it replaces (a new one gets 0644, not mkstemp's
-    0600), and the temporary file is removed when anything fails.
+    0600), and the temporary file is removed when anything fails. A process killed
+    mid-write leaves the old file whole (and, at worst, a hidden `.name.*.tmp` beside it).
+    Raises WriteError, naming `path`, when the folder or the disk refuses.
     """
     target = Path(path)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    except OSError as exc:
+        raise WriteError(target, exc) from exc
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise WriteError(target, exc) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
@@ -27,7 +78,9 @@ def write_text_atomic(
             os.fsync(handle.fileno())
         tmp.chmod(mode)
         tmp.replace(target)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            raise WriteError(target, exc) from exc
         raise
     return target

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -270,7 +271,11 @@ FORMATS: dict[str, tuple[Callable[[BenchmarkReport], str], str]] = {
 
 
 def check_report_path(path: str | Path) -> Path:
-    """The path if a report can be written there; ValueError says what is wrong."""
+    """The path if a report can be written there; ValueError says what is wrong.
+
+    Checked before a benchmark starts, so that a long run never ends in a report that
+    cannot be saved: the folder must exist, be enterable and writable.
+    """
     target = Path(path).expanduser()
     if target.suffix.lower() not in FORMATS:
         raise ValueError(
@@ -278,10 +283,17 @@ def check_report_path(path: str | Path) -> Path:
             "use .json, .csv or .md"
         )
     folder = target.parent if str(target.parent) else Path()
-    if not folder.is_dir():
-        raise ValueError(f"{target}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise ValueError(f"{target} is a folder")
+    try:
+        if not folder.is_dir():
+            raise ValueError(f"{target}: the folder {folder} does not exist")
+        if target.is_dir():
+            raise ValueError(f"{target} is a folder")
+    except OSError as exc:
+        raise ValueError(
+            f"{target}: the folder {folder} cannot be opened ({exc.strerror or exc})"
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"{target}: the folder {folder} cannot be written to (permission denied)")
     return target
 
 

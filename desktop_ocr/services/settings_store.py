@@ -23,7 +23,7 @@ import yaml
 from desktop_ocr.engine.config import EngineConfig, load_config, yaml_error_text
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.resources import config_path
-from desktop_ocr.services.atomic_file import write_text_atomic
+from desktop_ocr.services.atomic_file import WriteError, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -203,8 +203,11 @@ class SettingsStore:
         return LoadOutcome(settings, warnings=tuple(warnings))
 
     def save(self, settings: Settings) -> None:
-        """Writes the settings atomically (raises OSError when the folder is not writable)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Writes the settings atomically; WriteError (an OSError) names the settings file."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(self.path, exc) from exc
         text = "# desktop-ocr settings; written by the app, safe to edit or delete.\n"
         text += yaml.safe_dump(settings.to_mapping(), sort_keys=False, allow_unicode=True)
         write_text_atomic(self.path, text)

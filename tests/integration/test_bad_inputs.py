@@ -6,7 +6,6 @@ Each case builds a real file on disk and runs the real engine on it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from PIL import Image
 
 from desktop_ocr.engine import ImageLoadError, load_image
 from desktop_ocr.services.discovery import expand_paths
+from tests.privileges import unprivileged
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -178,14 +178,8 @@ def test_file_without_read_permission(tmp_path, word_image):
         "from desktop_ocr.engine import load_image, ImageLoadError\n"
         f"try:\n    load_image({str(path)!r})\nexcept ImageLoadError as e:\n    print(e.reason)\n"
     )
-    command = [sys.executable, "-c", code]
-    if os.geteuid() == 0:  # root reads anything unless the capabilities are dropped
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv to drop CAP_DAC_OVERRIDE")
-        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
     proc = subprocess.run(
-        command,
+        unprivileged([sys.executable, "-c", code]),  # root reads anything otherwise
         capture_output=True,
         text=True,
         cwd=REPO,
