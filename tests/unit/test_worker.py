@@ -102,20 +102,25 @@ def test_cancel_drops_the_waiting_jobs_and_the_running_one_finishes(worker, samp
     assert worker.pending == 0
 
 
-def test_reconfigure_rebuilds_the_engine_between_jobs(worker, samples_dir):
+def test_reconfigure_rebuilds_the_engine_between_jobs(worker, samples_dir, default_engine):
+    image = samples_dir / "rapidocr" / "ch_en_num.jpg"
+    every = default_engine(image).lines
+    certain = [line.text for line in every if line.score >= 0.99]
+    assert 0 < len(certain) < len(every)  # the threshold below keeps some lines, not all
     worker.start()
     collect(worker, lambda ev: any(isinstance(e, EngineReady) for e in ev))
     strict = build_engine_config(
         {"pipeline": {"text_score": 0.99}, "runtime": {"intra_op_threads": 1}}
     )
     worker.reconfigure(strict)
-    job = worker.submit(samples_dir / "rapidocr" / "ch_en_num.jpg")
+    job = worker.submit(image)
     events = collect(worker, finished(1))
     [ready] = [e for e in events if isinstance(e, EngineReady)]
     assert ready.config == strict and worker.config == strict
     [done] = [e for e in events if isinstance(e, JobDone)]
     assert done.job_id == job.job_id
-    assert all(line.score >= 0.99 for line in done.result.lines)
+    assert [line.text for line in done.result.lines] == certain
+    assert min(line.score for line in done.result.lines) >= 0.99
 
 
 def test_an_engine_that_cannot_load_fails_jobs_until_fixed(samples_dir):
