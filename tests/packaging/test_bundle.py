@@ -122,6 +122,31 @@ def test_ocr_of_a_sample_with_the_built_app(cli: Path, tmp_path: Path, samples_d
     assert proc.stdout.splitlines()[0] == "正品促销"
 
 
+def test_batch_with_the_built_app_uses_worker_processes(
+    cli: Path, tmp_path: Path, samples_dir: Path
+):
+    images = tmp_path / "images"
+    images.mkdir()
+    for name in ("ch_en_num.jpg", "short.png", "en.jpg"):
+        shutil.copyfile(samples_dir / "rapidocr" / name, images / name)
+    out = tmp_path / "out"
+    proc = run_app(
+        cli, "batch", "--workers", "2", str(images), "--out", str(out), tmp_path=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "done 3, failed 0" in proc.stderr
+    assert "2 worker(s) together" in proc.stderr  # read in two worker processes
+    text = (out / "images" / "ch_en_num.jpg.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "正品促销"
+    # Ray is not part of the app: --ray says how to get it, and nothing is written.
+    proc = run_app(
+        cli, "batch", "--ray", str(images), "--out", str(tmp_path / "ray"), tmp_path=tmp_path
+    )
+    assert proc.returncode == 2
+    assert 'pip install "desktop-ocr[ray]"' in proc.stderr
+    assert not list((tmp_path / "ray").rglob("*.json"))
+
+
 def xdotool(*args: str) -> str:
     done = subprocess.run(
         ["xdotool", *args], capture_output=True, text=True, timeout=30, check=False
