@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from desktop_ocr.engine import EngineConfig
 from desktop_ocr.services.batch_plan import WorkItem
 from desktop_ocr.services.batch_reader import (
+    BatchAbortedError,
     ItemOutcome,
     ItemReader,
     worker_config,
@@ -31,6 +32,7 @@ from desktop_ocr.services.batch_reader import (
 logger = logging.getLogger(__name__)
 
 ITEMS_PER_WORKER = 2  # handed out ahead, so a worker never waits for the next item
+MAX_CRASHES_IN_A_ROW = 3  # then the workers cannot run at all here: stop, do not spin
 WORKER_DIED = "the worker process reading it ended unexpectedly (a crash or out of memory)"
 
 
@@ -107,32 +109,43 @@ class LocalPool:
 
     def run(self, items: Sequence[WorkItem], cancel: threading.Event) -> Iterator[ItemOutcome]:
         """Outcomes as they complete; after `cancel` is set, those already handed out."""
-        pending: deque[int] = deque(range(len(items)))
-        suspects: deque[int] = deque()  # in flight when a worker died
-        in_flight: dict[Future[ItemOutcome], int] = {}
-        alone: set[int] = set()  # suspects handed out with nothing else in flight
+        queue = _Dispatch(items, self.workers * ITEMS_PER_WORKER)
+        crashes_in_a_row = 0
         pool = self._new_pool()
         try:
             while True:
-                if not cancel.is_set():
-                    self._hand_out(pool, items, pending, suspects, in_flight, alone)
-                if not in_flight:
-                    return
-                finished, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
                 broken = False
-                for future in finished:
-                    index = in_flight.pop(future)
+                if not cancel.is_set():
                     try:
-                        yield future.result()
-                    except BrokenProcessPool:
+                        queue.hand_out(pool)
+                    except BrokenProcessPool:  # a worker died since the last outcome
                         broken = True
-                        yield from self._after_crash(index, items, suspects, alone)
+                if not broken:
+                    if not queue.in_flight:
+                        return
+                    finished, _ = wait(queue.in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        index = queue.in_flight.pop(future)
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            yield from queue.after_crash(index)
+                        else:
+                            crashes_in_a_row = 0
+                            yield outcome
                 if broken:
-                    for index in list(in_flight.values()):
-                        yield from self._after_crash(index, items, suspects, alone)
-                    in_flight.clear()
+                    crashes_in_a_row += 1
+                    if crashes_in_a_row > MAX_CRASHES_IN_A_ROW:
+                        raise BatchAbortedError(
+                            f"worker processes ended {crashes_in_a_row} times in a row without "
+                            "reading an image; run with -v, or `desktop-ocr selftest`, to see why"
+                        )
+                    for index in list(queue.in_flight.values()):
+                        yield from queue.after_crash(index)
+                    queue.in_flight.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
-                    logger.warning("a worker process died; starting a new pool")
+                    logger.warning("a worker process died; starting new ones")
                     pool = self._new_pool()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -146,30 +159,36 @@ class LocalPool:
             initargs=(self.config,),
         )
 
-    def _hand_out(
-        self,
-        pool: ProcessPoolExecutor,
-        items: Sequence[WorkItem],
-        pending: deque[int],
-        suspects: deque[int],
-        in_flight: dict[Future[ItemOutcome], int],
-        alone: set[int],
-    ) -> None:
-        while pending and len(in_flight) < self.workers * ITEMS_PER_WORKER:
-            index = pending.popleft()
-            in_flight[pool.submit(_read, index, items[index])] = index
-        if not pending and suspects and not in_flight:
-            index = suspects.popleft()
-            alone.add(index)
-            in_flight[pool.submit(_read, index, items[index])] = index
 
-    @staticmethod
-    def _after_crash(
-        index: int, items: Sequence[WorkItem], suspects: deque[int], alone: set[int]
-    ) -> Iterator[ItemOutcome]:
-        if index in alone:
-            yield ItemOutcome(
-                index, False, None, f"{items[index].label}: {WORKER_DIED}", 0.0, "", None
-            )
+class _Dispatch:
+    """Which items wait, which are out, and which were out when a worker died."""
+
+    def __init__(self, items: Sequence[WorkItem], limit: int) -> None:
+        self.items = items
+        self.limit = limit
+        self.pending: deque[int] = deque(range(len(items)))
+        self.suspects: deque[int] = deque()  # in flight when a worker died
+        self.alone: set[int] = set()  # suspects handed out with nothing else in flight
+        self.in_flight: dict[Future[ItemOutcome], int] = {}
+
+    def hand_out(self, pool: ProcessPoolExecutor) -> None:
+        """Fills the pool up to the limit; a suspect goes out only on its own."""
+        while self.pending and len(self.in_flight) < self.limit:
+            index = self.pending[0]
+            future = pool.submit(_read, index, self.items[index])  # may raise BrokenProcessPool
+            self.pending.popleft()
+            self.in_flight[future] = index
+        if not self.pending and self.suspects and not self.in_flight:
+            index = self.suspects[0]
+            future = pool.submit(_read, index, self.items[index])
+            self.suspects.popleft()
+            self.alone.add(index)
+            self.in_flight[future] = index
+
+    def after_crash(self, index: int) -> Iterator[ItemOutcome]:
+        """A suspect again, or a failure when it was the only item out."""
+        if index in self.alone:
+            label = self.items[index].label
+            yield ItemOutcome(index, False, None, f"{label}: {WORKER_DIED}", 0.0, "", None)
         else:
-            suspects.append(index)
+            self.suspects.append(index)
