@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 UP_TO_DATE = "result up to date"
 # Errors that every later write would meet too: stop, and let the next run resume.
-_FATAL_WRITE = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES}
+_FATAL_WRITE = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM}
 
 
 class Runner(Protocol):
@@ -214,9 +214,10 @@ def _record(
         except OSError as exc:
             if exc.errno in _FATAL_WRITE:
                 raise BatchAbortedError(
-                    f"cannot write results into {store.out_dir}: {exc}"
+                    f"{exc}; the results written so far are kept, and the same command "
+                    "resumes once the output folder can be written"
                 ) from exc
-            reason = f"{item.label}: cannot write its result ({exc})"
+            reason = f"{item.label}: its result cannot be written ({exc})"
     summary.read += 1
     status = "done" if results else "failed"
     if status == "done":

@@ -24,6 +24,7 @@ from desktop_ocr.services.batch import UP_TO_DATE, BatchSettings, run_batch
 from desktop_ocr.services.batch_pool import WORKER_DIED, LocalPool
 from desktop_ocr.services.batch_store import read_manifest
 from tests.integration.test_cli import REPO, cli
+from tests.privileges import unprivileged
 
 pytestmark = pytest.mark.slow
 TOTAL = 300  # 285 good word and line crops, 15 broken files of five kinds
@@ -195,3 +196,38 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_the_images(batch, tmp_path):
     assert summary.failed == 5
     assert not [reason for _, reason in summary.failures if WORKER_DIED in reason]
     assert len(summary.worker_peaks) >= 3  # the pool was started again
+
+
+def test_an_output_folder_that_refuses_writing_stops_the_batch_and_loses_nothing(batch, tmp_path):
+    images = tmp_path / "images"
+    images.mkdir()
+    for path in batch.good[:4]:
+        (images / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "desktop_ocr", "batch", "--workers", "1", str(images)]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    first = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    for path in batch.good[4:8]:
+        (images / path.name).write_bytes(path.read_bytes())
+    before = {p: p.read_bytes() for p in (out / "images").iterdir()}
+    (out / "images").chmod(0o555)
+    try:
+        refused = subprocess.run(
+            unprivileged([*command, "--out", str(out)]), capture_output=True, text=True, env=env
+        )
+    finally:
+        (out / "images").chmod(0o755)
+    assert refused.returncode == 2, refused.stderr[-3000:]
+    assert f"cannot write {out / 'images'}" in refused.stderr
+    assert "permission denied" in refused.stderr and "same command resumes" in refused.stderr
+    assert {p: p.read_bytes() for p in (out / "images").iterdir()} == before
+    runs = [row["run"] for row in read_manifest(out)]
+    assert len(set(runs)) == 2
+    second = by_status([row for row in read_manifest(out) if row["run"] == runs[-1]])
+    assert len(second["skipped"]) == 4 and not second["done"]
+
+    again = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "done 4, failed 0, skipped 4 (4 up to date" in again.stderr
+    assert len(list((out / "images").glob("*.json"))) == 8
