@@ -11,9 +11,8 @@ from typing import Any, TextIO
 
 from desktop_ocr import __version__
 from desktop_ocr.commands import COMMANDS
+from desktop_ocr.commands.common import EXIT_FAILED, EXIT_OK
 from desktop_ocr.services.atomic_file import write_failure_reason
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:

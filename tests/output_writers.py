@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, TextLine
-from desktop_ocr.services.benchmark import (
+from desktop_ocr.services.benchmark_report import (
     MEASURED,
     BenchmarkReport,
     BenchmarkSettings,

@@ -16,15 +16,14 @@ from typing import Any, TextIO
 
 from desktop_ocr.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from desktop_ocr.services.atomic_file import WriteError
-from desktop_ocr.services.benchmark import (
+from desktop_ocr.services.benchmark import BenchmarkProgress, run_benchmark
+from desktop_ocr.services.benchmark_report import (
     CPU_FALLBACK,
     BenchmarkReport,
     BenchmarkSettings,
     ConfigChoice,
     NoImagesError,
-    Progress,
     device_choice,
-    run_benchmark,
 )
 from desktop_ocr.services.report_writers import check_report_path, summary_markdown, write_report
 
@@ -204,7 +203,7 @@ class TerminalProgress:
         self._last_line = 0.0
         self._drawn = False
 
-    def update(self, event: Progress) -> None:
+    def update(self, event: BenchmarkProgress) -> None:
         if not self.enabled:
             return
         if event.phase in ("start", "config_done"):
@@ -234,7 +233,7 @@ class TerminalProgress:
         self.stream.flush()
         self._last_line = time.monotonic()
 
-    def _draw(self, event: Progress) -> None:
+    def _draw(self, event: BenchmarkProgress) -> None:
         total = max(event.total, 1)
         filled = int(self.WIDTH * min(event.done, total) / total)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
@@ -245,7 +244,7 @@ class TerminalProgress:
         self._drawn = True
 
 
-def _eta(event: Progress) -> str:
+def _eta(event: BenchmarkProgress) -> str:
     if event.eta_s is None:
         return "--:-- left"
     seconds = int(event.eta_s + 0.5)

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from desktop_ocr.engine.config import ClsOptions
+from desktop_ocr.engine.detector import normalize_to_blob
 from desktop_ocr.engine.sessions import ModelRunner
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,8 @@ def resize_into(img: np.ndarray, out: np.ndarray, target_w: int) -> None:
     resized_w = min(target_w, math.ceil(height * (w / float(h))))
     resized_w = max(resized_w, 1)
     resized = cv2.resize(img, (resized_w, height))
-    chw = resized.transpose(2, 0, 1)
-    np.multiply(chw, np.float32(2.0 / 255.0), out=out[:, :, :resized_w], casting="unsafe")
-    out[:, :, :resized_w] -= np.float32(1.0)
+    # (x / 255 - 0.5) / 0.5, the PP-OCR classifier's and recogniser's normalisation.
+    normalize_to_blob(resized, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), out=out)
 
 
 class AngleClassifier:

@@ -349,8 +349,3 @@ def yaml_error_text(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     return f"{where}: {getattr(exc, 'problem', None) or exc}"
-
-
-def dump_config(cfg: EngineConfig) -> str:
-    """YAML text for a config, as the settings store and `doctor` write it."""
-    return yaml.safe_dump(cfg.to_mapping(), sort_keys=False, allow_unicode=True)

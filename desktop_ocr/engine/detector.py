@@ -14,7 +14,8 @@ from desktop_ocr.engine.sessions import ModelRunner
 logger = logging.getLogger(__name__)
 
 
-def _round32(value: float) -> int:
+def round32(value: float) -> int:
+    """The nearest multiple of 32 (at least 32): the detection model's input sides."""
     return max(32, int(round(value / 32) * 32))
 
 
@@ -68,7 +69,7 @@ class TextDetector:
         ratio *= extra
         if opts.max_input_side and max(h, w) * ratio > opts.max_input_side:
             ratio = opts.max_input_side / max(h, w)
-        return _round32(int(h * ratio)), _round32(int(w * ratio))
+        return round32(int(h * ratio)), round32(int(w * ratio))
 
     def padded_size(self, rh: int, rw: int) -> tuple[int, int]:
         if not self.opts.shape_buckets:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -336,6 +335,3 @@ class OcrEngine:
     def input_shapes(self) -> dict[str, int]:
         """How many distinct input shapes each model has seen."""
         return {role: len(shapes) for role, shapes in self.seen_shapes().items()}
-
-    def model_paths(self) -> dict[str, Path]:
-        return {role: r.path for role, r in self.runners.items()}

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from desktop_ocr.engine.config import PipelineOptions
+from desktop_ocr.engine.detector import round32
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ def to_original(boxes: np.ndarray, prepared: Prepared, raw_w: int, raw_h: int) -
 def _resize_round32(img: np.ndarray, ratio: float) -> tuple[np.ndarray, float, float]:
     """Resizes by `ratio` with both sides rounded to multiples of 32 (at least 32)."""
     h, w = img.shape[:2]
-    new_h = max(32, int(round(int(h * ratio) / 32) * 32))
-    new_w = max(32, int(round(int(w * ratio) / 32) * 32))
+    new_h, new_w = round32(int(h * ratio)), round32(int(w * ratio))
     resized = cv2.resize(img, (new_w, new_h))
     return resized, w / new_w, h / new_h

@@ -12,7 +12,7 @@ import math
 import tkinter as tk
 from collections.abc import Callable
 
-from desktop_ocr.services.benchmark import ImageRow
+from desktop_ocr.services.benchmark_report import ImageRow
 
 logger = logging.getLogger(__name__)
 

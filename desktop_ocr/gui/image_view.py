@@ -1,7 +1,10 @@
-"""The image with its detected boxes, fitted to the view; a click on a box selects its line.
+"""The image with its detected boxes: fit, zoom, pan and rotate; a click on a box selects it.
 
 Box coordinates are in the pixels of the loaded image (EXIF rotation applied), so the
-view shows exactly those pixels, scaled, and maps boxes and clicks with the same scale.
+view shows exactly those pixels, and maps boxes and clicks through one transform (the
+rotation, then one scale and one offset): whatever the zoom, pan or rotation, a box is
+drawn where its text is. Only the part of the image in view is scaled, so a large
+image at 800% costs no more than one that fits.
 """
 
 from __future__ import annotations
@@ -14,43 +17,23 @@ from tkinter import ttk
 from PIL import Image, ImageTk
 
 from desktop_ocr.engine.results import Box
+from desktop_ocr.gui.canvas_hints import draw_empty_hint, draw_message
+from desktop_ocr.gui.image_view_input import PanZoomInput
+from desktop_ocr.gui.view_geometry import place_image, rotate_box, visible_region
+from desktop_ocr.i18n import _
 
 logger = logging.getLogger(__name__)
 
 BACKGROUND = "#2b2d31"
 BOX_COLOUR = "#22c55e"
 SELECTED_COLOUR = "#ff7a1a"
-HINT_COLOUR = "#d7dae0"
-MUTED_COLOUR = "#9aa0aa"
 MARGIN = 12
 MAX_UPSCALE = 3.0
 REDRAW_DELAY_MS = 60
+MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 
 
-def point_in_quad(x: float, y: float, box: Box) -> bool:
-    """Ray casting: True when (x, y) lies inside the quadrilateral."""
-    inside = False
-    n = len(box)
-    for i in range(n):
-        x1, y1 = box[i]
-        x2, y2 = box[(i + 1) % n]
-        if (y1 > y) != (y2 > y):
-            cross = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-            if x < cross:
-                inside = not inside
-    return inside
-
-
-def quad_area(box: Box) -> float:
-    area = 0.0
-    for i in range(len(box)):
-        x1, y1 = box[i]
-        x2, y2 = box[(i + 1) % len(box)]
-        area += x1 * y2 - x2 * y1
-    return abs(area) / 2
-
-
-class ImageView(ttk.Frame):
+class ImageView(PanZoomInput, ttk.Frame):
     """A canvas that shows the empty-state hint, a message, or an image with boxes."""
 
     def __init__(
@@ -67,6 +50,7 @@ class ImageView(ttk.Frame):
         self._on_open = on_open
         self._on_sample = on_sample
         self._font = font
+        self._build_controls()
         self.canvas = tk.Canvas(
             self,
             background=BACKGROUND,
@@ -77,21 +61,46 @@ class ImageView(ttk.Frame):
         )
         self.canvas.pack(fill="both", expand=True)
         self.canvas.bind("<Configure>", self._on_configure)
-        self.canvas.bind("<Button-1>", self._on_click)
-        self.canvas.bind("<Motion>", self._on_motion)
-        self._image: Image.Image | None = None
+        self.bind_input()
+        self._source: Image.Image | None = None  # as loaded
+        self._image: Image.Image | None = None  # as shown: turned by `_turns` quarter turns
+        self._source_boxes: list[Box] = []
         self._boxes: list[Box] = []
+        self._turns = 0
         self._photo: ImageTk.PhotoImage | None = None
+        self._zoom: float | None = None  # None: fit the view
+        self._centre = (0.0, 0.0)  # the image point at the centre of the view
         self._scale = 1.0
         self._offset = (0.0, 0.0)
+        self._press: tuple[int, int, float, float] | None = None
+        self._dragging = False
         self._selected: int | None = None
         self._mode = "empty"
         self._message: tuple[str, str] = ("", "")
         self._empty_note = ""
         self._redraw_pending: str | None = None
-        self._scaled_cache: tuple[tuple[int, int], Image.Image] | None = None
-        self.sample_button = ttk.Button(self.canvas, text="Try the sample image", command=on_sample)
-        self.open_button = ttk.Button(self.canvas, text="Open images…", command=on_open)
+        self._scaled_cache: tuple[tuple, Image.Image] | None = None
+        self.sample_button = ttk.Button(
+            self.canvas, text=_("Try the sample image"), command=on_sample
+        )
+        self.open_button = ttk.Button(self.canvas, text=_("Open images…"), command=on_open)
+
+    def _build_controls(self) -> None:
+        bar = ttk.Frame(self, padding=(0, 0, 0, 4))
+        bar.pack(side="top", fill="x")
+        self.controls: dict[str, ttk.Button] = {}
+        for key, text, command in (
+            ("fit", _("Fit"), self.zoom_fit),
+            ("actual", "100%", lambda: self.zoom_to(1.0)),
+            ("out", "−", lambda: self.zoom_by(1 / 1.25)),
+            ("in", "+", lambda: self.zoom_by(1.25)),
+            ("rotate", _("Rotate ⟳"), self.rotate),
+        ):
+            button = ttk.Button(bar, text=text, command=command, style="Toolbar.TButton")
+            button.pack(side="left", padx=(0, 4))
+            self.controls[key] = button
+        self.zoom_label = ttk.Label(bar, text="", style="Muted.TLabel")
+        self.zoom_label.pack(side="left", padx=(8, 0))
 
     # -- what to show --------------------------------------------------------------------
 
@@ -99,28 +108,47 @@ class ImageView(ttk.Frame):
         """The first-run hint: drop images here, or open some, or try the sample."""
         self._mode = "empty"
         self._empty_note = note
-        self._image = None
-        self._boxes = []
-        self._selected = None
+        self._set_image(None, [])
         self._redraw()
 
     def show_message(self, title: str, detail: str = "") -> None:
         """A message in place of an image (waiting, reading, failed)."""
         self._mode = "message"
         self._message = (title, detail)
-        self._image = None
-        self._boxes = []
-        self._selected = None
+        self._set_image(None, [])
         self._redraw()
 
     def show_image(self, image: Image.Image, boxes: Sequence[Box]) -> None:
-        """An RGB image and the boxes to draw over it, in the image's pixel coordinates."""
+        """An RGB image and the boxes to draw over it, in the image's pixel coordinates.
+
+        A new image starts fitted and upright; the same image shown again keeps its
+        zoom, place and rotation.
+        """
+        same = image is self._source
         self._mode = "image"
-        self._image = image
-        self._boxes = list(boxes)
+        if not same:
+            self._turns, self._zoom = 0, None
+        self._set_image(image, boxes)
+        self._redraw()
+
+    def _set_image(self, image: Image.Image | None, boxes: Sequence[Box]) -> None:
+        self._source = image
+        self._source_boxes = list(boxes)
         self._selected = None
         self._scaled_cache = None
-        self._redraw()
+        self._apply_rotation()
+
+    def _apply_rotation(self) -> None:
+        image = self._source
+        if image is None:
+            self._image, self._boxes = None, []
+            return
+        turns = self._turns % 4
+        transposes = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180,
+                      3: Image.Transpose.ROTATE_90}
+        self._image = image.transpose(transposes[turns]) if turns else image
+        self._boxes = [rotate_box(b, image.size, turns) for b in self._source_boxes]
+        self._scaled_cache = None
 
     def select(self, index: int | None) -> None:
         """Highlights one box (None: none) without telling the listener."""
@@ -139,12 +167,74 @@ class ImageView(ttk.Frame):
     def release(self) -> None:
         """Drops the shown image (and its Tk photo) when the window closes."""
         self._photo = None
-        self._image = None
+        self._image = self._source = None
         self._scaled_cache = None
 
     def set_drop_highlight(self, active: bool) -> None:
         colour = SELECTED_COLOUR if active else BACKGROUND
         self.canvas.configure(highlightbackground=colour, highlightcolor=colour)
+
+    # -- zoom, pan, rotate -----------------------------------------------------------------
+
+    def zoom_fit(self) -> None:
+        self._zoom = None
+        self._redraw()
+
+    def zoom_to(self, zoom: float, anchor: tuple[float, float] | None = None) -> None:
+        """Zooms to `zoom` (1.0: one image pixel per screen pixel), keeping `anchor` still.
+
+        `anchor` is a canvas point (default: the centre); the image point under it stays
+        under it, as in any image viewer.
+        """
+        if self._image is None:
+            return
+        zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+        width, height = self._canvas_size()
+        ax, ay = anchor if anchor is not None else (width / 2, height / 2)
+        ix, iy = self._to_image(ax, ay)
+        self._zoom = zoom
+        # Put image point (ix, iy) at canvas point (ax, ay) under the new scale.
+        self._centre = (ix - (ax - width / 2) / zoom, iy - (ay - height / 2) / zoom)
+        self._redraw()
+
+    def zoom_by(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
+        self.zoom_to(self._scale * factor, anchor)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Moves the image by (dx, dy) screen pixels."""
+        if self._image is None:
+            return
+        if self._zoom is None:
+            self._zoom = self._scale
+        cx, cy = self._centre
+        self._centre = (cx - dx / self._scale, cy - dy / self._scale)
+        self._redraw()
+
+    def rotate(self) -> None:
+        """Turns the view 90° clockwise; the boxes turn with the image."""
+        if self._source is None:
+            return
+        self._turns = (self._turns + 1) % 4
+        selected = self._selected
+        self._apply_rotation()
+        self._zoom = None
+        self._selected = selected
+        self._redraw()
+
+    @property
+    def zoom(self) -> float:
+        """Screen pixels per image pixel as drawn now."""
+        return self._scale
+
+    @property
+    def fitted(self) -> bool:
+        return self._zoom is None
+
+    @property
+    def rotation(self) -> int:
+        return self._turns * 90
+
+    # -- state for tests and tooltips ------------------------------------------------------
 
     @property
     def mode(self) -> str:
@@ -158,14 +248,21 @@ class ImageView(ttk.Frame):
     def box_count(self) -> int:
         return len(self._boxes)
 
+    def box_on_canvas(self, index: int) -> list[tuple[float, float]]:
+        """Where the corners of box `index` are drawn, in canvas coordinates."""
+        return [self._to_canvas(x, y) for x, y in self._boxes[index]]
+
     def box_centre_on_screen(self, index: int) -> tuple[int, int]:
         """Where box `index` is drawn, in root coordinates (for tests and tooltips)."""
-        xs = [x for x, _ in self._boxes[index]]
-        ys = [y for _, y in self._boxes[index]]
-        cx, cy = self._to_canvas(sum(xs) / 4, sum(ys) / 4)
+        corners = self.box_on_canvas(index)
+        cx = sum(x for x, _y in corners) / 4
+        cy = sum(y for _x, y in corners) / 4
         return self.canvas.winfo_rootx() + int(cx), self.canvas.winfo_rooty() + int(cy)
 
     # -- drawing -------------------------------------------------------------------------
+
+    def _canvas_size(self) -> tuple[int, int]:
+        return max(self.canvas.winfo_width(), 1), max(self.canvas.winfo_height(), 1)
 
     def _on_configure(self, _event: tk.Event) -> None:
         if self._redraw_pending is not None:
@@ -181,78 +278,70 @@ class ImageView(ttk.Frame):
         self._redraw_pending = None
         canvas = self.canvas
         canvas.delete("all")
-        width = max(canvas.winfo_width(), 1)
-        height = max(canvas.winfo_height(), 1)
+        width, height = self._canvas_size()
         if self._mode == "image" and self._image is not None:
             self._draw_image(width, height)
         elif self._mode == "message":
             self._draw_message(width, height)
         else:
             self._draw_empty(width, height)
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        has_image = self._mode == "image" and self._image is not None
+        for button in self.controls.values():
+            button.state(["!disabled"] if has_image else ["disabled"])
+        if not has_image:
+            self.zoom_label.configure(text="")
+            return
+        percent = f"{self._scale * 100:.0f}%"
+        text = _("Fit · {percent}").format(percent=percent) if self._zoom is None else percent
+        if self._turns:
+            text += f" · {self._turns * 90}°"
+        self.zoom_label.configure(text=text)
 
     def _draw_empty(self, width: int, height: int) -> None:
-        cx, cy = width / 2, height / 2
-        self.canvas.create_text(
-            cx,
-            cy - 70,
-            text="Drop images or folders here",
-            fill=HINT_COLOUR,
-            font=self._font,
-            tags="hint",
+        draw_empty_hint(
+            self.canvas, width, height, self._font, self._empty_note,
+            (self.open_button, self.sample_button),
         )
-        self.canvas.create_text(
-            cx,
-            cy - 35,
-            text="or click to open images · Ctrl+V pastes an image",
-            fill=MUTED_COLOUR,
-            tags="hint",
-        )
-        self.canvas.create_window(cx - 8, cy + 10, window=self.open_button, anchor="e")
-        self.canvas.create_window(cx + 8, cy + 10, window=self.sample_button, anchor="w")
-        if self._empty_note:
-            self.canvas.create_text(
-                cx,
-                cy + 60,
-                text=self._empty_note,
-                fill="#f5c451",
-                width=max(width - 40, 100),
-                justify="center",
-                tags="hint",
-            )
 
     def _draw_message(self, width: int, height: int) -> None:
-        title, detail = self._message
-        cx, cy = width / 2, height / 2
-        self.canvas.create_text(cx, cy - 14, text=title, fill=HINT_COLOUR, font=self._font)
-        if detail:
-            self.canvas.create_text(
-                cx,
-                cy + 18,
-                text=detail,
-                fill=MUTED_COLOUR,
-                width=max(width - 40, 100),
-                justify="center",
-                anchor="n",
-            )
+        draw_message(self.canvas, width, height, self._font, *self._message)
+
+    def _place_image(self, width: int, height: int) -> None:
+        """Sets the scale and offset from the zoom and centre, keeping the image in view."""
+        assert self._image is not None
+        self._scale, self._centre, self._offset = place_image(
+            self._image.size, (width, height), self._zoom, self._centre, MARGIN, MAX_UPSCALE
+        )
 
     def _draw_image(self, width: int, height: int) -> None:
         assert self._image is not None
-        iw, ih = self._image.size
-        avail_w, avail_h = max(width - 2 * MARGIN, 1), max(height - 2 * MARGIN, 1)
-        scale = min(avail_w / iw, avail_h / ih, MAX_UPSCALE)
-        size = (max(1, round(iw * scale)), max(1, round(ih * scale)))
-        self._scale = scale
-        self._offset = ((width - size[0]) / 2, (height - size[1]) / 2)
-        if self._scaled_cache is None or self._scaled_cache[0] != size:
-            if size == self._image.size:
-                scaled = self._image
-            else:
-                scaled = self._image.resize(
-                    size, Image.Resampling.BILINEAR, reducing_gap=2.0 if scale < 0.5 else None
-                )
-            self._scaled_cache = (size, scaled)
-        self._photo = ImageTk.PhotoImage(self._scaled_cache[1], master=self.canvas)
-        self.canvas.create_image(*self._offset, image=self._photo, anchor="nw", tags="image")
+        self._place_image(width, height)
+        scale, (ox, oy) = self._scale, self._offset
+        left, top, right, bottom = visible_region(
+            self._image.size, (width, height), scale, self._offset
+        )
+        if right > left and bottom > top:
+            size = (max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale)))
+            key = (left, top, right, bottom, size)
+            if self._scaled_cache is None or self._scaled_cache[0] != key:
+                part = self._image.crop((left, top, right, bottom))
+                if size != part.size:
+                    if scale >= 2:
+                        part = part.resize(size, Image.Resampling.NEAREST)
+                    else:
+                        part = part.resize(
+                            size,
+                            Image.Resampling.BILINEAR,
+                            reducing_gap=2.0 if scale < 0.5 else None,
+                        )
+                self._scaled_cache = (key, part)
+            self._photo = ImageTk.PhotoImage(self._scaled_cache[1], master=self.canvas)
+            self.canvas.create_image(
+                ox + left * scale, oy + top * scale, image=self._photo, anchor="nw", tags="image"
+            )
         for i, box in enumerate(self._boxes):
             coords = [c for x, y in box for c in self._to_canvas(x, y)]
             self.canvas.create_polygon(
@@ -276,33 +365,3 @@ class ImageView(ttk.Frame):
 
     def _to_image(self, cx: float, cy: float) -> tuple[float, float]:
         return (cx - self._offset[0]) / self._scale, (cy - self._offset[1]) / self._scale
-
-    # -- input ---------------------------------------------------------------------------
-
-    def box_at(self, cx: float, cy: float) -> int | None:
-        """The smallest box under a canvas point, or None."""
-        if self._mode != "image" or not self._boxes:
-            return None
-        x, y = self._to_image(cx, cy)
-        hits = [i for i, box in enumerate(self._boxes) if point_in_quad(x, y, box)]
-        if not hits:
-            return None
-        return min(hits, key=lambda i: quad_area(self._boxes[i]))
-
-    def _on_click(self, event: tk.Event) -> None:
-        if self._mode == "empty":
-            self._on_open()
-            return
-        if self._mode != "image":
-            return
-        index = self.box_at(event.x, event.y)
-        self.select(index)
-        self._on_select(index)
-
-    def _on_motion(self, event: tk.Event) -> None:
-        if self._mode == "empty":
-            cursor = "hand2"
-        else:
-            cursor = "hand2" if self.box_at(event.x, event.y) is not None else ""
-        if str(self.canvas.cget("cursor")) != cursor:
-            self.canvas.configure(cursor=cursor)

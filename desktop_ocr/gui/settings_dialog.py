@@ -27,6 +27,7 @@ from desktop_ocr.services.settings_store import (
 logger = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
+DEFAULT_DEVICE = "cpu"  # what a user who never opened the settings runs
 
 
 def _choices(name: str) -> tuple[str, ...]:
@@ -304,7 +305,11 @@ class SettingsDialog(tk.Toplevel):
                 widget.state(["!disabled"] if enabled else ["disabled"])
 
     def restore_defaults(self) -> None:
-        base = self._base(self.device.get())
+        """Every field, the device included, back to the defaults (the CPU's)."""
+        self.device.set(DEFAULT_DEVICE)
+        self._device_shown = DEFAULT_DEVICE
+        self._update_cuda_state()
+        base = self._base(DEFAULT_DEVICE)
         for field in FIELDS:
             self.vars[field.key].set(display_value(field, base[field.key]))
         self._show_error(None, "")

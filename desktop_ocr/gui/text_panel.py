@@ -1,18 +1,25 @@
-"""The recognised lines of the shown image: selectable text, one line per detected box.
+"""The recognised lines of the shown image, as text the user can correct before using it.
 
-A Text widget rather than a list, so that a user can select and copy any part of the
-text the usual way; it is kept read-only by refusing edits, not by disabling it,
-because a disabled Text takes no focus and so no keyboard copy.
+A Text widget rather than a list, so that a user can select, copy and edit any part
+of the text the usual way. Edits stay with the result (the window asks for them before
+it shows another image) and are what Copy all and the exports use; the recognised
+lines themselves are never changed, so the JSON export keeps them beside the edit.
 """
 
 from __future__ import annotations
 
 import logging
 import tkinter as tk
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from tkinter import ttk
+from typing import TYPE_CHECKING
 
-from desktop_ocr.engine.results import TextLine
+from desktop_ocr.gui.controller import format_ms, origin_text
+from desktop_ocr.gui.fonts import FontFallback
+from desktop_ocr.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from desktop_ocr.gui.controller import JobEntry
 
 logger = logging.getLogger(__name__)
 
@@ -20,24 +27,23 @@ LOW_SCORE = 0.7
 SELECTED_BACKGROUND = "#ffe2c7"
 LOW_SCORE_COLOUR = "#8a6d00"
 
-# Keys that move, select or copy; every other key press would edit, so it is refused.
-_ALLOWED_KEYS = {
-    "Left",
-    "Right",
-    "Up",
-    "Down",
-    "Home",
-    "End",
-    "Prior",
-    "Next",
-    "Tab",
-    "ISO_Left_Tab",
-    "Shift_L",
-    "Shift_R",
-    "Control_L",
-    "Control_R",
-    "Escape",
-}
+
+def result_subtitle(entry: JobEntry) -> str:
+    """The line under the result's name: lines, size, time, the config that read it, notes."""
+    result = entry.result
+    assert result is not None
+    width, height = result.image_size
+    count = len(result.lines)
+    parts = [
+        ngettext("{n} line", "{n} lines", count).format(n=count),
+        f"{width}×{height} px",
+        format_ms(result.timings.total),
+        origin_text(entry.config_source),
+        *result.notes,
+    ]
+    if entry.edited_text is not None:
+        parts.append(_("edited"))
+    return " · ".join(parts)
 
 
 class TextPanel(ttk.Frame):
@@ -48,6 +54,7 @@ class TextPanel(ttk.Frame):
         master: tk.Misc,
         *,
         font: object,
+        cjk_font: object,
         heading_font: object,
         on_select: Callable[[int | None], None],
         on_copy_all: Callable[[], None],
@@ -65,7 +72,8 @@ class TextPanel(ttk.Frame):
             body,
             wrap="word",
             font=font,
-            undo=False,
+            undo=True,
+            maxundo=200,
             width=28,
             height=10,
             relief="flat",
@@ -86,43 +94,81 @@ class TextPanel(ttk.Frame):
         self.text.tag_configure("low", foreground=LOW_SCORE_COLOUR)
         self.text.tag_configure("note", foreground="#666666")
         self.text.tag_raise("sel")
-        self.text.bind("<Key>", self._on_key)
-        self.text.bind("<<Paste>>", lambda _e: "break")
-        self.text.bind("<<Cut>>", lambda _e: "break")
-        self.text.bind("<<Clear>>", lambda _e: "break")
+        self.text.bind("<Control-a>", self._select_all)
+        self.text.bind("<Control-A>", self._select_all)
         self.text.bind("<ButtonRelease-1>", self._on_click, add=True)
+        self.fallback = FontFallback(self.text, cjk_font)
         buttons = ttk.Frame(self)
         buttons.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(6, 0))
-        self.copy_button = ttk.Button(buttons, text="Copy all", command=on_copy_all)
+        self.copy_button = ttk.Button(buttons, text=_("Copy all"), command=on_copy_all)
         self.copy_button.pack(side="left")
-        self.export_button = ttk.Menubutton(buttons, text="Export")
+        self.export_button = ttk.Menubutton(buttons, text=_("Export"))
         self.export_button["menu"] = export_menu(self.export_button)
         self.export_button.pack(side="left", padx=(6, 0))
         self.columnconfigure(0, weight=1)
         self.rowconfigure(2, weight=1)
         self._count = 0
         self._selected: int | None = None
+        self.shown_job: int | None = None  # the job whose text is shown (and editable)
 
     # -- content -------------------------------------------------------------------------
 
-    def show_lines(self, title: str, subtitle: str, lines: Sequence[TextLine]) -> None:
-        self._set_header(title, subtitle)
+    def show_result(self, entry: JobEntry) -> None:
+        """The entry's text (the user's edit, if any) under its name; editable."""
+        result = entry.result
+        assert result is not None
+        self._set_header(entry.name, result_subtitle(entry))
         self._clear()
-        for i, line in enumerate(lines):
+        self.text.configure(state="normal")
+        lines = entry.text.split("\n") if entry.text else []
+        recognised = result.lines
+        for i, text in enumerate(lines):
             tags = [f"line{i}"]
-            if line.score < LOW_SCORE:
+            same = i < len(recognised) and recognised[i].text == text
+            if same and recognised[i].score < LOW_SCORE:
                 tags.append("low")
-            self.text.insert("end", line.text, tuple(tags))
+            self.text.insert("end", text, tuple(tags))
             if i < len(lines) - 1:
                 self.text.insert("end", "\n", (f"line{i}",))
-        if not lines:
-            self.text.insert("end", "No text was found in this image.", ("note",))
+        self.fallback.apply()
         self._count = len(lines)
+        if not result.lines and entry.edited_text is None:
+            self.text.insert("end", _("No text was found in this image."), ("note",))
+            self.text.configure(state="disabled")
+        else:
+            self.shown_job = entry.job_id
+        self.text.edit_reset()
+        self.text.edit_modified(False)
 
     def show_note(self, title: str, subtitle: str, note: str) -> None:
         self._set_header(title, subtitle)
         self._clear()
+        self.text.configure(state="normal")
         self.text.insert("end", note, ("note",))
+        self.text.configure(state="disabled")
+
+    @property
+    def modified(self) -> bool:
+        """True when the user changed the shown text since it was shown or kept."""
+        return self.shown_job is not None and bool(self.text.edit_modified())
+
+    @modified.setter
+    def modified(self, value: bool) -> None:
+        self.text.edit_modified(value)
+
+    def paste_text_if_editing(self) -> bool:
+        """Ctrl+V in the text pastes text there; True when it did (else an image is wanted)."""
+        if self.shown_job is None or self.focus_get() is not self.text:
+            return False
+        try:
+            clip = self.text.clipboard_get()
+        except tk.TclError:
+            return False  # no text on the clipboard: perhaps an image
+        if not clip or clip.lstrip().startswith(("file://", "/")):
+            return False  # copied files: queue them
+        self.text.event_generate("<<Paste>>")
+        self.fallback.apply()
+        return True
 
     def select(self, index: int | None) -> None:
         """Highlights line `index` (None: none) and scrolls to it, without telling anyone."""
@@ -160,19 +206,14 @@ class TextPanel(ttk.Frame):
         self.subheader.configure(text=subtitle)
 
     def _clear(self) -> None:
+        self.text.configure(state="normal")
         self.text.delete("1.0", "end")
         self._count = 0
         self._selected = None
+        self.shown_job = None
 
-    def _on_key(self, event: tk.Event) -> str | None:
-        if event.keysym in _ALLOWED_KEYS:
-            return None
-        control = bool(event.state & 0x4)
-        if control and event.keysym.lower() in ("c", "a", "insert"):
-            if event.keysym.lower() == "a":
-                self.text.tag_add("sel", "1.0", "end-1c")
-                return "break"
-            return None
+    def _select_all(self, _event: tk.Event) -> str:
+        self.text.tag_add("sel", "1.0", "end-1c")
         return "break"
 
     def _on_click(self, event: tk.Event) -> None:

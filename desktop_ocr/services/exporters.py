@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_ocr.engine.results import OcrResult
+from desktop_ocr.engine.results import OcrResult, TextLine
 from desktop_ocr.services.atomic_file import write_text_atomic
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,21 @@ class ExportItem:
     name: str  # what the user knows the image as: a path, or "clipboard image 1"
     result: OcrResult | None = None
     error: str | None = None
+    edited_text: str | None = None  # the user's correction of the text, when they made one
+
+    def lines(self) -> list[tuple[str, TextLine | None]]:
+        """The text per line as exported, each with its recognised line where one matches.
+
+        An edit that keeps the number of lines keeps each line's box and score; an edit
+        that joins or splits lines keeps the text only, since no box belongs to it.
+        """
+        recognised = list(self.result.lines) if self.result is not None else []
+        if self.edited_text is None:
+            return [(line.text, line) for line in recognised]
+        edited = self.edited_text.split("\n")
+        if len(edited) == len(recognised):
+            return list(zip(edited, recognised, strict=True))
+        return [(text, None) for text in edited]
 
 
 def format_for_path(path: str | Path) -> str:
@@ -85,7 +100,7 @@ def _render_txt(items: Sequence[ExportItem]) -> str:
         if item.result is None:
             out.append(f"error: {item.error or 'no result'}")
         else:
-            out.extend(line.text for line in item.result.lines)
+            out.extend(text for text, _line in item.lines())
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -94,8 +109,16 @@ def _item_dict(item: ExportItem) -> dict[str, Any]:
     if item.result is not None:
         data = item.result.to_dict()
         data["path"] = item.name
+        data["edited_text"] = item.edited_text  # `lines` stays the recognition as read
         return data
-    return {"path": item.name, "ok": False, "error": item.error, "image_size": None, "lines": []}
+    return {
+        "path": item.name,
+        "ok": False,
+        "error": item.error,
+        "image_size": None,
+        "lines": [],
+        "edited_text": None,
+    }
 
 
 def _render_json(items: Sequence[ExportItem]) -> str:
@@ -117,13 +140,14 @@ def _render_markdown(items: Sequence[ExportItem]) -> str:
         out.append("")
         if item.result is None:
             out.append(f"*Failed: {_md_escape(item.error or 'no result')}*")
-        elif not item.result.lines:
+        elif not item.lines():
             out.append("*No text found.*")
         else:
             out.append("| # | Text | Score |")
             out.append("| ---: | --- | ---: |")
-            for n, line in enumerate(item.result.lines, 1):
-                out.append(f"| {n} | {_md_escape(line.text)} | {line.score:.3f} |")
+            for n, (text, line) in enumerate(item.lines(), 1):
+                score = "edited" if line is None or line.text != text else f"{line.score:.3f}"
+                out.append(f"| {n} | {_md_escape(text)} | {score} |")
         out.append("")
     return "\n".join(out)
 
@@ -139,7 +163,10 @@ def _render_csv(items: Sequence[ExportItem]) -> str:
         if item.result is None:
             writer.writerow([item.name, "", "", "", *[""] * 8, item.error or "no result"])
             continue
-        for n, line in enumerate(item.result.lines, 1):
+        for n, (text, line) in enumerate(item.lines(), 1):
+            if line is None:
+                writer.writerow([item.name, n, text, "", *[""] * 8, ""])
+                continue
             coords = [f"{v:.1f}" for point in line.box for v in point]
-            writer.writerow([item.name, n, line.text, f"{line.score:.5f}", *coords, ""])
+            writer.writerow([item.name, n, text, f"{line.score:.5f}", *coords, ""])
     return buffer.getvalue()

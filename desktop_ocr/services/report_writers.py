@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_ocr.services.atomic_file import write_text_atomic
-from desktop_ocr.services.benchmark import BenchmarkReport, ConfigRun, ImageRow
+from desktop_ocr.services.benchmark_report import BenchmarkReport, ConfigRun, ImageRow
 from desktop_ocr.services.machine_info import MachineInfo
 
 logger = logging.getLogger(__name__)

@@ -78,7 +78,7 @@ def test_open_from_the_menu_shows_text_boxes_providers_and_time(open_app, sample
     # Export the current image in every format; the format follows the suffix.
     out = {fmt: tmp_path / f"result.{fmt}" for fmt in ("txt", "json", "md", "csv")}
     for path in out.values():
-        assert window.export_to("current", path) == path
+        assert window.exports.export_to("current", path) == path
     assert out["txt"].read_text(encoding="utf-8").splitlines() == lines
     [record] = json.loads(out["json"].read_text(encoding="utf-8"))
     assert record["path"] == str(image) and record["lines"][0]["text"] == "正品促销"
@@ -87,7 +87,7 @@ def test_open_from_the_menu_shows_text_boxes_providers_and_time(open_app, sample
         rows = list(csv.DictReader(handle))
     assert [r["text"] for r in rows] == lines
     assert not list(tmp_path.glob(".*.tmp")), "a temporary export file was left behind"
-    assert window.export_to("current", tmp_path / "result.docx") is None
+    assert window.exports.export_to("current", tmp_path / "result.docx") is None
     assert any("cannot tell the format" in d.body_text for d in window.dialogs)
 
 
@@ -117,7 +117,7 @@ def test_sample_button_bad_files_and_export_all(open_app, tmp_path):
     assert failed.reason in window.text_panel.content
     assert window.image_view.mode == "message"
 
-    path = window.export_to("all", tmp_path / "all.txt")
+    path = window.exports.export_to("all", tmp_path / "all.txt")
     text = path.read_text(encoding="utf-8")
     assert "==> " in text and "桌面文字识别" in text and f"error: {failed.reason}" in text
 
@@ -129,7 +129,7 @@ def test_cjk_font_is_used_when_installed(open_app):
     if not cjk:
         pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
     assert window.fonts.cjk_family in cjk
-    assert window.fonts.text.actual("family") == window.fonts.cjk_family
+    assert window.fonts.text_cjk.actual("family") == window.fonts.cjk_family
 
 
 def test_about_and_benchmark_open_windows(open_app):

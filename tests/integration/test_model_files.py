@@ -35,7 +35,7 @@ def test_model_named_relative_to_its_config(tmp_path):
     (folder / "m" / "my_det.onnx").write_bytes(det.read_bytes())
     (folder / "ocr.yaml").write_text("models:\n  det: m/my_det.onnx\n")
     engine = OcrEngine(load_config(folder / "ocr.yaml"))
-    assert engine.model_paths()["det"] == folder / "m" / "my_det.onnx"
+    assert engine.runners["det"].path == folder / "m" / "my_det.onnx"
 
 
 def test_cli_reports_a_missing_model_and_exits_2(tmp_path, samples_dir):

@@ -13,23 +13,21 @@ import numpy as np
 import pytest
 
 from desktop_ocr.engine import load_config
-from desktop_ocr.services.benchmark import (
+from desktop_ocr.services.benchmark import find_images, run_benchmark
+from desktop_ocr.services.benchmark_job import BenchmarkFailed, BenchmarkJob
+from desktop_ocr.services.benchmark_report import (
     CPU_FALLBACK,
     FAILED,
     MEASURED,
     NOT_GRANTED,
     NOT_RUN,
-    BenchmarkJob,
     BenchmarkReport,
     BenchmarkSettings,
     ConfigChoice,
     ConfigSummary,
     ImageRow,
-    JobFailed,
     NoImagesError,
     device_choice,
-    find_images,
-    run_benchmark,
 )
 
 SMALL = ("rapidocr/ch_en_num.jpg", "paddleocr/imgs_words__en__word_1.png")
@@ -219,7 +217,7 @@ def test_job_reports_through_its_queue(tmp_path):
     job.join(60)
     assert not job.running
     (event,) = job.poll()
-    assert isinstance(event, JobFailed) and "no image files" in event.message
+    assert isinstance(event, BenchmarkFailed) and "no image files" in event.message
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="resettable peak is Linux-only")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from desktop_ocr.engine import OcrEngine
-from desktop_ocr.services.benchmark import (
+from desktop_ocr.services.benchmark import run_benchmark
+from desktop_ocr.services.benchmark_report import (
     CPU_FALLBACK,
     MEASURED,
     NOT_GRANTED,
     BenchmarkSettings,
     ConfigChoice,
-    run_benchmark,
 )
 from desktop_ocr.services.report_writers import to_markdown
 from desktop_ocr.services.settings_store import build_engine_config

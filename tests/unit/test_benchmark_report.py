@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_ocr.services.benchmark import (
+from desktop_ocr.services.benchmark_report import (
     MEASURED,
     NOT_GRANTED,
     BenchmarkReport,
