@@ -91,3 +91,34 @@ def simulate_drop(widget: tk.Misc, paths: list[str]) -> None:
 def wait_queued(window, timeout: float = 60) -> None:
     """Runs the loop until every folder search the window started has been queued."""
     pump(window.root, lambda: window.searching == 0, timeout, "the images to be queued")
+
+
+def grab(widget: tk.Misc, box: tuple[int, int, int, int] | None = None):
+    """A screenshot (PIL RGB) of `widget`, or of `box` (x, y, w, h) inside it, as drawn."""
+    import os
+
+    from PIL import ImageGrab
+
+    widget.update()
+    x0, y0 = widget.winfo_rootx(), widget.winfo_rooty()
+    if box is None:
+        box = (0, 0, widget.winfo_width(), widget.winfo_height())
+    x, y, w, h = box
+    bbox = (x0 + x, y0 + y, x0 + x + w, y0 + y + h)
+    return ImageGrab.grab(bbox=bbox, xdisplay=os.environ["DISPLAY"]).convert("RGB")
+
+
+def ink(picture, threshold: int = 110) -> int:
+    """How many pixels of a screenshot are dark (text drawn on a light background)."""
+    import numpy as np
+
+    return int((np.asarray(picture.convert("L")) < threshold).sum())
+
+
+def wait_done(window, count: int = 1, timeout: float = TIMEOUT_S) -> None:
+    pump(
+        window.root,
+        lambda: sum(e.state in ("done", "failed") for e in window.jobs.values()) >= count,
+        timeout,
+        what=f"{count} image(s) to be read",
+    )

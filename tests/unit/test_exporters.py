@@ -101,3 +101,24 @@ def test_atomic_write_replaces_whole_files_and_leaves_no_temporaries(tmp_path):
         write_text_atomic(target, None)  # fails while writing: the old file stays
     assert target.read_text(encoding="utf-8") == "new text\n"
     assert [p.name for p in tmp_path.iterdir()] == ["result.txt"]
+
+
+def test_an_edit_is_exported_and_the_recognition_kept_in_json():
+    read = result("正品促销", "Tofacilitatetheanalysis")
+    fixed = "正品促销\nTo facilitate the analysis"
+    same_count = ExportItem("/x/a.png", result=read, edited_text=fixed)
+    assert render([same_count], "txt") == "正品促销\nTo facilitate the analysis\n"
+    [record] = json.loads(render([same_count], "json"))
+    assert record["edited_text"] == "正品促销\nTo facilitate the analysis"
+    assert [line["text"] for line in record["lines"]] == ["正品促销", "Tofacilitatetheanalysis"]
+    md = render([same_count], "md")
+    assert "| 1 | 正品促销 | 0.900 |" in md and "| 2 | To facilitate the analysis | edited |" in md
+    rows = list(csv.DictReader(io.StringIO(render([same_count], "csv"))))
+    assert [r["text"] for r in rows] == ["正品促销", "To facilitate the analysis"]
+    assert rows[1]["x1"] == "1.0"  # the line kept its box
+
+    joined = ExportItem("/x/a.png", result=read, edited_text="one line now")
+    rows = list(csv.DictReader(io.StringIO(render([joined], "csv"))))
+    assert [(r["text"], r["x1"], r["score"]) for r in rows] == [("one line now", "", "")]
+    [record] = json.loads(render([ExportItem("/x/a.png", result=read)], "json"))
+    assert record["edited_text"] is None
