@@ -254,6 +254,9 @@ class BenchmarkDialog(tk.Toplevel):
             self.after_cancel(self._after_id)
             self._after_id = None
         super().destroy()
+        # Free the Tcl variables now, on the Tk thread, not in a later garbage collection
+        # that could run on another thread.
+        self.status_var = self.count_var = self.hover_var = None  # type: ignore[assignment]
 
     # -- events from the worker -------------------------------------------------------------
 

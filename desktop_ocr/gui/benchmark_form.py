@@ -139,8 +139,11 @@ class BenchmarkForm(ttk.LabelFrame):
 
     def destroy(self) -> None:
         super().destroy()
-        # Tcl variables are freed here, on the Tk thread.
+        # Tcl variables are freed here, on the Tk thread: a garbage collection on the
+        # benchmark's thread would call Tcl from there and abort the process.
         self.device_vars.clear()
+        self.folder_var = self.warmup_var = self.repeat_var = None  # type: ignore[assignment]
+        self.fallback_var = None  # type: ignore[assignment]
 
 
 def _int_from(var: tk.IntVar, name: str, lowest: int) -> int:

@@ -82,7 +82,11 @@ def fit_columns(tree: ttk.Treeview, minimum: int = 40) -> None:
         texts = [str(tree.heading(column, "text"))]
         texts += [str(tree.set(iid, column)) for iid in tree.get_children()]
         width = max(font.measure(t) for t in texts) + CELL_PADDING
-        tree.column(column, width=min(max(width, minimum), MAX_COLUMN), minwidth=minimum)
+        # Not stretched: a stretched column is narrowed to fit the widget, cutting cells;
+        # the horizontal scroll bar shows what does not fit instead.
+        tree.column(
+            column, width=min(max(width, minimum), MAX_COLUMN), minwidth=minimum, stretch=False
+        )
 
 
 class BenchmarkTables(ttk.Frame):

@@ -7,6 +7,7 @@ folders under .cache and .config) and to start in the Pictures folder rather tha
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tkinter as tk
 from collections.abc import Sequence
@@ -37,13 +38,17 @@ def start_dir(remembered: str | None) -> str:
 
 
 def _hide_dot_files(root: tk.Misc) -> None:
-    """Tk's own dialog (X11): dot-files hidden, with its button to show them kept."""
-    try:
-        root.tk.call("namespace", "eval", "::tk::dialog::file::", "")
-        root.tk.call("set", "::tk::dialog::file::showHiddenBtn", "1")
-        root.tk.call("set", "::tk::dialog::file::showHiddenVar", "0")
-    except tk.TclError as exc:  # not Tk's own dialog here
-        logger.debug("file dialog options not set: %s", exc)
+    """Tk's own dialog (X11): dot-files hidden, with its button to show them kept.
+
+    The dialog's script sets both variables when it is first loaded, so it is loaded
+    first (a call with a bad option loads it and fails at once), then they are set.
+    """
+    if root.tk.call("tk", "windowingsystem") != "x11":
+        return  # the system's own dialogs follow the system's setting
+    with contextlib.suppress(tk.TclError):
+        root.tk.call("tk_getOpenFile", "-no-such-option")
+    root.tk.call("set", "::tk::dialog::file::showHiddenBtn", "1")
+    root.tk.call("set", "::tk::dialog::file::showHiddenVar", "0")
 
 
 def open_files(

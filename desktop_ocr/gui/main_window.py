@@ -174,9 +174,10 @@ class MainWindow(AddingWork, WindowDialogs):
             on_copy_all=lambda: self.exports.copy_all(),
             export_menu=lambda parent: actions.dropdown_menu(parent, self, "export"),
         )
-        panes.add(self.queue, weight=0)
+        # Every pane grows with the window, the image most.
+        panes.add(self.queue, weight=1)
         panes.add(self.image_view, weight=3)
-        panes.add(self.text_panel, weight=1)
+        panes.add(self.text_panel, weight=2)
         self.panes = panes
 
     # -- state the tests and dialogs read --------------------------------------------------

@@ -119,11 +119,12 @@ class StatusBar(ttk.Frame):
         self._on_provider_click = on_provider_click
         self.full: dict[str, str] = {}
         self.labels: dict[str, ttk.Label] = {}
+        self.tooltips: dict[str, Tooltip] = {}
         for name in (*LEFT, "count"):
             label = ttk.Label(self, text="", style="Status.TLabel", anchor="w")
             self.labels[name] = label
             self.full[name] = ""
-            Tooltip(label, lambda _e, n=name: self.tooltip_text(n))
+            self.tooltips[name] = Tooltip(label, lambda _e, n=name: self.tooltip_text(n))
         self.providers = self.labels["providers"]
         self.origin = self.labels["origin"]
         self.timing = self.labels["timing"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from collections.abc import Iterator
@@ -51,6 +52,10 @@ def open_app(display, config_dir):
     """Opens main windows (as `desktop-ocr` does) and closes them after the test."""
     from desktop_ocr.gui.app import open_window
 
+    # Closed windows of earlier tests hold Tcl interpreters: free them here, on the thread
+    # that made them. Freed by a garbage collection on another thread (the benchmark
+    # collects on its own), Tcl aborts the process.
+    gc.collect()
     windows = []
 
     def factory(paths=()):
@@ -62,3 +67,5 @@ def open_app(display, config_dir):
     yield factory
     for window in windows:
         window.close()
+    windows.clear()
+    gc.collect()
