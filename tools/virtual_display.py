@@ -7,8 +7,10 @@ import shutil
 import subprocess
 
 
-def start_xvfb(size: str = "1600x1000x24") -> tuple[subprocess.Popen, str]:
+def start_xvfb(size: str = "1600x1000x24", dpi: int | None = None) -> tuple[subprocess.Popen, str]:
     """Starts Xvfb and returns it with its display name (":N"); Xvfb picks a free number.
+
+    `dpi` makes it report a screen of that density (192: a 2x high-DPI screen).
 
     Raises FileNotFoundError when Xvfb is not installed and RuntimeError when it does not
     come up.
@@ -18,7 +20,17 @@ def start_xvfb(size: str = "1600x1000x24") -> tuple[subprocess.Popen, str]:
         raise FileNotFoundError("Xvfb is not installed (apt-get install xvfb)")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+        [
+            xvfb,
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            size,
+            "-nolisten",
+            "tcp",
+            *(["-dpi", str(dpi)] if dpi else []),
+        ],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_ocr.gui.dnd import create_root
+from desktop_ocr.gui.dpi import declare_dpi_aware
 from desktop_ocr.gui.main_window import MainWindow
+from desktop_ocr.i18n import set_language
 from desktop_ocr.services.settings_store import SettingsStore
 
 logger = logging.getLogger(__name__)
@@ -19,6 +21,8 @@ def open_window(
     """Builds the window (raises tk.TclError without a display) and queues `paths`."""
     store = store or SettingsStore()
     loaded = store.load()
+    set_language(loaded.settings.gui.language)  # before any text is made
+    declare_dpi_aware()
     root, dnd_error = create_root()
     window = MainWindow(root, store=store, loaded=loaded, dnd_error=dnd_error)
     if paths:

@@ -23,6 +23,7 @@ from desktop_ocr.gui.about_dialog import APP_NAME
 from desktop_ocr.gui.adding_work import AddingWork
 from desktop_ocr.gui.controller import JobEntry, WindowController, origin_text
 from desktop_ocr.gui.dnd import enable_drop
+from desktop_ocr.gui.dpi import apply_scaling, factor, px, scale_pixel_fonts
 from desktop_ocr.gui.export_actions import ExportActions
 from desktop_ocr.gui.fonts import AppFonts, setup_fonts
 from desktop_ocr.gui.image_view import ImageView
@@ -30,7 +31,7 @@ from desktop_ocr.gui.job_display import JobDisplay
 from desktop_ocr.gui.queue_panel import QueuePanel
 from desktop_ocr.gui.status_bar import StatusBar
 from desktop_ocr.gui.text_panel import TextPanel
-from desktop_ocr.gui.theme import apply_styles
+from desktop_ocr.gui.theme import apply_theme
 from desktop_ocr.gui.window_dialogs import WindowDialogs
 from desktop_ocr.gui.window_setup import load_icon, restore_geometry
 from desktop_ocr.i18n import _
@@ -73,12 +74,14 @@ class MainWindow(AddingWork, WindowDialogs):
         self._settings_dialog: Any = None
         self.searching = 0  # searches asked for and not yet back
 
-        apply_styles(root)
+        apply_scaling(root)
+        apply_theme(root, self.settings.gui.theme)
+        scale_pixel_fonts(root)
         self.fonts: AppFonts = setup_fonts(root)
         self.icon = load_icon(root)
         root.title(APP_NAME)
-        root.minsize(860, 520)
-        restore_geometry(root, self.settings.gui.geometry)
+        root.minsize(px(860), px(520))
+        restore_geometry(root, self.settings.gui.geometry, factor())
         root.protocol("WM_DELETE_WINDOW", self.close)
 
         self.menus = actions.build_menus(root, self)

@@ -14,6 +14,8 @@ from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from desktop_ocr.gui.controller import format_ms
+from desktop_ocr.gui.dpi import px
+from desktop_ocr.gui.theme import palette
 from desktop_ocr.gui.tooltip import Tooltip
 from desktop_ocr.i18n import N_, _
 
@@ -73,16 +75,17 @@ class QueuePanel(ttk.Frame):
         self.tree.heading("folder", text=_("Folder"), anchor="w")
         self.tree.heading("state", text=_("State"), anchor="w")
         self.tree.heading("time", text=_("Time"), anchor="e")
-        self.tree.column("#0", width=150, minwidth=80, stretch=True)
-        self.tree.column("folder", width=80, minwidth=40, stretch=True)
-        self.tree.column("state", width=110, minwidth=60, stretch=True)
-        self.tree.column("time", width=64, minwidth=48, stretch=False, anchor="e")
+        self.tree.column("#0", width=px(150), minwidth=px(80), stretch=True)
+        self.tree.column("folder", width=px(80), minwidth=px(40), stretch=True)
+        self.tree.column("state", width=px(110), minwidth=px(60), stretch=True)
+        self.tree.column("time", width=px(64), minwidth=px(48), stretch=False, anchor="e")
         self._details: dict[str, str] = {}
         self.tooltip = Tooltip(self.tree, self.tooltip_text)
-        self.tree.tag_configure("failed", foreground="#b42318")
-        self.tree.tag_configure("skipped", foreground="#8a8f98")
-        self.tree.tag_configure("cancelled", foreground="#8a8f98")
-        self.tree.tag_configure("running", foreground="#1d4ed8")
+        colours = palette()
+        self.tree.tag_configure("failed", foreground=colours.error)
+        self.tree.tag_configure("skipped", foreground=colours.muted)
+        self.tree.tag_configure("cancelled", foreground=colours.muted)
+        self.tree.tag_configure("running", foreground=colours.running)
         scroll = ttk.Scrollbar(body, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
         self.tree.pack(side="left", fill="both", expand=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_ocr.engine.config import CudaOptions, EngineConfig
 from desktop_ocr.engine.errors import ConfigError
+from desktop_ocr.gui.appearance_box import AppearanceBox
 from desktop_ocr.gui.message_dialog import place_over
 from desktop_ocr.services.settings_store import (
     base_values,
@@ -151,7 +152,8 @@ class SettingsDialog(tk.Toplevel):
         master: tk.Misc,
         *,
         values: dict[str, Any],
-        on_apply: Callable[[dict[str, Any], EngineConfig], None],
+        on_apply: Callable[[dict[str, Any], EngineConfig, dict[str, str | None]], None],
+        appearance: dict[str, str | None] | None = None,
     ) -> None:
         super().__init__(master)
         self.withdraw()
@@ -173,6 +175,11 @@ class SettingsDialog(tk.Toplevel):
         cuda_box.pack(fill="x", pady=(10, 0))
         rec_box = ttk.Labelframe(outer, text="Recognition", padding=10)
         rec_box.pack(fill="x", pady=(10, 0))
+        prefs = appearance or {}
+        self.appearance = AppearanceBox(
+            outer, theme=prefs.get("theme"), language=prefs.get("language")
+        )
+        self.appearance.pack(fill="x", pady=(10, 0))
         rows = {id(cuda_box): 0, id(rec_box): 0}
         for field in FIELDS:
             parent = cuda_box if field.cuda else rec_box
@@ -336,7 +343,7 @@ class SettingsDialog(tk.Toplevel):
             label = field.label if field else (exc.key or "settings")
             self._show_error(exc.key, f"{label}: {exc.reason}")
             return False
-        self._on_apply(overrides, config)
+        self._on_apply(overrides, config, self.appearance.values())
         self.destroy()
         return True
 

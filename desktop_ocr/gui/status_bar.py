@@ -17,6 +17,7 @@ from tkinter import ttk
 
 from desktop_ocr.engine.results import ProviderReport, StageTimings
 from desktop_ocr.gui.controller import format_ms
+from desktop_ocr.gui.dpi import px
 from desktop_ocr.gui.tooltip import Tooltip
 from desktop_ocr.i18n import _
 
@@ -242,9 +243,10 @@ class StatusBar(ttk.Frame):
             name: (fonts[name].measure(text) + pad if text else 0)
             for name, text in self.full.items()
         }
-        natural["progress"] = PROGRESS_WIDTH
-        self.widths = allocate(natural, inner)
-        height = max(fonts["message"].metrics("linespace") + 8, 22)
+        natural["progress"] = px(PROGRESS_WIDTH)
+        minimum = {name: px(width) for name, width in MINIMUM.items()}
+        self.widths = allocate(natural, inner, minimum=minimum, gap=px(GAP))
+        height = max(fonts["message"].metrics("linespace") + px(8), px(22))
         self.configure(height=height + 6)
         x = 0
         for name in LEFT:
@@ -254,12 +256,13 @@ class StatusBar(ttk.Frame):
             w = self.widths.get(name, 0)
             if name == "progress":
                 if w:
-                    self.progress.place(x=right - w, y=(height - 14) // 2 + 1, width=w, height=14)
+                    bar = px(14)
+                    self.progress.place(x=right - w, y=(height - bar) // 2 + 1, width=w, height=bar)
                 else:
                     self.progress.place_forget()
             else:
-                self._place(name, right - w - (GAP if w else 0), height, fonts[name], pad)
-            right -= w + (GAP if w else 0)
+                self._place(name, right - w - (px(GAP) if w else 0), height, fonts[name], pad)
+            right -= w + (px(GAP) if w else 0)
 
     def _place(self, name: str, x: int, height: int, font: tkfont.Font, pad: int) -> int:
         label = self.labels[name]
@@ -270,4 +273,4 @@ class StatusBar(ttk.Frame):
             return x
         label.configure(text=elide_middle(self.full[name], w - pad, font.measure))
         label.place(x=x, y=0, width=w, height=height)
-        return x + w + GAP
+        return x + w + px(GAP)

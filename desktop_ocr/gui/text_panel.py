@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from desktop_ocr.gui.controller import format_ms, origin_text
 from desktop_ocr.gui.fonts import FontFallback
+from desktop_ocr.gui.theme import palette
 from desktop_ocr.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 LOW_SCORE = 0.7
-SELECTED_BACKGROUND = "#ffe2c7"
-LOW_SCORE_COLOUR = "#8a6d00"
 
 
 def result_subtitle(entry: JobEntry) -> str:
@@ -62,7 +61,7 @@ class TextPanel(ttk.Frame):
     ) -> None:
         super().__init__(master, padding=(6, 4))
         self._on_select = on_select
-        self.header = ttk.Label(self, text="Text", font=heading_font, anchor="w")
+        self.header = ttk.Label(self, text=_("Text"), font=heading_font, anchor="w")
         self.header.grid(row=0, column=0, sticky="ew")
         self.subheader = ttk.Label(self, text="", anchor="w", style="Muted.TLabel")
         self.subheader.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(0, 4))
@@ -90,9 +89,10 @@ class TextPanel(ttk.Frame):
         self.text.configure(yscrollcommand=scroll.set)
         self.text.pack(side="left", fill="both", expand=True)
         scroll.pack(side="right", fill="y")
-        self.text.tag_configure("current_line", background=SELECTED_BACKGROUND)
-        self.text.tag_configure("low", foreground=LOW_SCORE_COLOUR)
-        self.text.tag_configure("note", foreground="#666666")
+        colours = palette()
+        self.text.tag_configure("current_line", background=colours.selection)
+        self.text.tag_configure("low", foreground=colours.low_score)
+        self.text.tag_configure("note", foreground=colours.muted)
         self.text.tag_raise("sel")
         self.text.bind("<Control-a>", self._select_all)
         self.text.bind("<Control-A>", self._select_all)

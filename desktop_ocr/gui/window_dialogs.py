@@ -11,7 +11,12 @@ from desktop_ocr.gui.about_dialog import APP_NAME, AboutDialog
 from desktop_ocr.gui.message_dialog import MessageDialog
 from desktop_ocr.gui.settings_dialog import SettingsDialog
 from desktop_ocr.i18n import _
-from desktop_ocr.services.settings_store import LoadOutcome, engine_values, with_engine
+from desktop_ocr.services.settings_store import (
+    LoadOutcome,
+    engine_values,
+    with_engine,
+    with_gui,
+)
 
 if TYPE_CHECKING:
     from desktop_ocr.gui.controller import WindowController
@@ -53,17 +58,26 @@ class WindowDialogs:
         if self._settings_dialog is not None and self._settings_dialog.winfo_exists():
             self._settings_dialog.lift()
             return self._settings_dialog
+        gui = self.settings.gui
         dialog = SettingsDialog(
             self.root,
             values=engine_values(self.worker.config),
             on_apply=self.apply_settings,
+            appearance={"theme": gui.theme, "language": gui.language},
         )
         self._settings_dialog = dialog
         return dialog
 
-    def apply_settings(self, overrides: dict[str, Any], config: EngineConfig) -> None:
+    def apply_settings(
+        self,
+        overrides: dict[str, Any],
+        config: EngineConfig,
+        appearance: dict[str, str | None] | None = None,
+    ) -> None:
         """The dialog's Apply: save, then rebuild the engine on the worker."""
         self.settings = with_engine(self.settings, overrides)
+        if appearance is not None:
+            self.settings = with_gui(self.settings, **appearance)
         self.save_settings()
         self.controller.reconfigure(config)
         self.worker.reconfigure(config)

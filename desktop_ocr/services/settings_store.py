@@ -57,6 +57,8 @@ class GuiPrefs:
     geometry: str | None = None  # Tk geometry, e.g. "1280x800+40+30"
     last_open_dir: str | None = None
     last_export_dir: str | None = None
+    theme: str | None = None  # system (None), light or dark
+    language: str | None = None  # system (None), en or zh_CN
 
 
 @dataclass(frozen=True)

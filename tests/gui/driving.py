@@ -122,3 +122,17 @@ def wait_done(window, count: int = 1, timeout: float = TIMEOUT_S) -> None:
         timeout,
         what=f"{count} image(s) to be read",
     )
+
+
+def menu_bar(root: tk.Misc):
+    """A screenshot of the window's menu bar (on X11 it is drawn above the window's area)."""
+    import os
+
+    from PIL import ImageGrab
+
+    root.update()
+    top = root.winfo_rooty()
+    height = max(int(root.tk.call("winfo", "reqheight", root["menu"])), 20)
+    x = root.winfo_rootx()
+    bbox = (x, max(top - height, 0), x + root.winfo_width(), top)
+    return ImageGrab.grab(bbox=bbox, xdisplay=os.environ["DISPLAY"]).convert("RGB")

@@ -10,16 +10,20 @@ from tkinter import font as tkfont
 import pytest
 
 from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda
-from tests.gui.driving import pump, pump_for, wait_done, wait_queued
+from tests.gui.driving import need_xdotool, pump, pump_for, wait_done, wait_queued, xdotool
 
 pytestmark = pytest.mark.gui
 
 
 def hover(widget: tk.Misc, x: int, y: int) -> None:
-    """The pointer enters `widget` and rests at (x, y) long enough for a tooltip."""
-    widget.event_generate("<Enter>", x=x, y=y)
-    widget.event_generate("<Motion>", x=x, y=y)
-    pump_for(widget, 0.8)
+    """The real pointer moves onto (x, y) of `widget` and rests long enough for a tooltip."""
+    need_xdotool()
+    widget.update()
+    rx, ry = widget.winfo_rootx() + x, widget.winfo_rooty() + y
+    xdotool("mousemove", "0", "0")
+    pump_for(widget, 0.1)
+    xdotool("mousemove", str(rx), str(ry))
+    pump_for(widget, 0.9)
 
 
 def shown_whole(label: tk.Misc) -> bool:
