@@ -259,6 +259,24 @@ def model_files(configs_dir: Path, models_dir: Path) -> list[Path]:
     return files
 
 
+def data_files(repo: Path) -> list[tuple[str, str]]:
+    """(source, folder in the app) of the data the app reads besides the models.
+
+    The interface's compiled catalogues go where desktop_ocr/i18n.py looks for them in a
+    frozen app: desktop_ocr/locale beside the package's modules in `_MEIPASS`.
+    PlanError when a catalogue has not been compiled.
+    """
+    locale = repo / "desktop_ocr" / "locale"
+    if not any(locale.glob("*/LC_MESSAGES/*.mo")):
+        raise PlanError(f"no compiled catalogue in {locale}; run tools/catalogues.py compile")
+    return [
+        (str(repo / "configs"), "configs"),
+        (str(repo / "assets"), "assets"),
+        (str(repo / "LICENSE"), "."),  # Apache-2.0, the app's and the PP-OCR models' licence
+        (str(locale), "desktop_ocr/locale"),
+    ]
+
+
 def _matches(name: str, patterns: Iterable[str]) -> bool:
     lowered = name.lower()
     return any(fnmatch.fnmatch(lowered, pattern) for pattern in patterns)

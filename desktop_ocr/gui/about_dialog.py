@@ -11,6 +11,7 @@ from desktop_ocr import __version__
 from desktop_ocr.engine.config import EngineConfig, ModelFiles
 from desktop_ocr.engine.cuda_diagnosis import onnxruntime_build
 from desktop_ocr.gui.message_dialog import MessageDialog
+from desktop_ocr.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,15 @@ class AboutInfo:
     def text(self) -> str:
         lines = [
             f"{APP_NAME} {self.version}",
-            "Offline text recognition on the CPU or an NVIDIA GPU.",
+            _("Offline text recognition on the CPU or an NVIDIA GPU."),
             "",
             f"onnxruntime: {self.onnxruntime}",
             f"Python {platform.python_version()}, Tk {tk.TkVersion}, {self.platform}",
             "",
-            "Models:",
+            _("Models:"),
         ]
         lines += [f"  {name}: {what} ({licence})" for name, what, licence in self.models]
-        lines += ["", f"{APP_NAME} is licensed under Apache-2.0."]
+        lines += ["", _("{app} is licensed under Apache-2.0.").format(app=APP_NAME)]
         return "\n".join(lines)
 
 
@@ -71,7 +72,7 @@ class AboutDialog(MessageDialog):
         self._icon = icon.subsample(max(icon.width() // 64, 1)) if icon is not None else None
         super().__init__(
             master,
-            title=f"About {APP_NAME}",
+            title=_("About {app}").format(app=APP_NAME),
             heading=f"{APP_NAME} {self.info.version}",
             body=self.info.text(),
             kind="info",

@@ -12,6 +12,7 @@ import math
 import tkinter as tk
 from collections.abc import Callable
 
+from desktop_ocr.i18n import _
 from desktop_ocr.services.benchmark_report import ImageRow
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class TimeChart(tk.Canvas):
             self.create_text(
                 width / 2,
                 height / 2,
-                text="The time of each image appears here as it is measured.",
+                text=_("The time of each image appears here as it is measured."),
                 fill="#777777",
             )
             return
@@ -133,7 +134,10 @@ class TimeChart(tk.Canvas):
             x = left + (i + 0.5) * group
             self.create_text(x, bottom + 4, text=str(i + 1), anchor="n", fill="#444444")
         self.create_text(
-            (left + right) / 2, bottom + 20, text="image, in order of measurement", fill="#444444"
+            (left + right) / 2,
+            bottom + 20,
+            text=_("image, in order of measurement"),
+            fill="#444444",
         )
 
     def _legend(self, labels: list[str], left: float, right: float) -> None:
@@ -144,8 +148,8 @@ class TimeChart(tk.Canvas):
             item = self.create_text(x + 16, 14, text=label, anchor="w")
             x = self.bbox(item)[2] + 16
         self.create_polygon(x + 2, 19, x + 10, 19, x + 6, 11, fill=SHAPE_COLOUR)
-        self.create_text(x + 14, 14, text="new input shape", anchor="w")
-        self.create_text(right, 14, text="total ms per image", anchor="e", fill="#444444")
+        self.create_text(x + 14, 14, text=_("new input shape"), anchor="w")
+        self.create_text(right, 14, text=_("total ms per image"), anchor="e", fill="#444444")
 
     # -- hover ------------------------------------------------------------------------------
 

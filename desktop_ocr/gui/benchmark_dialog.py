@@ -20,7 +20,7 @@ from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.benchmark_chart import TimeChart
 from desktop_ocr.gui.benchmark_form import BenchmarkForm
 from desktop_ocr.gui.benchmark_tables import ERROR_COLOUR, BenchmarkTables, ImagesTable
-from desktop_ocr.i18n import _, ngettext
+from desktop_ocr.i18n import N_, _, ngettext
 from desktop_ocr.services.benchmark import BenchmarkProgress
 from desktop_ocr.services.benchmark_job import BenchmarkFailed, BenchmarkJob
 from desktop_ocr.services.benchmark_report import BenchmarkReport, ConfigRun
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 EXPORT_TYPES = [
     ("Markdown", "*.md"),
-    ("CSV (spreadsheet)", "*.csv"),
+    (N_("CSV (spreadsheet)"), "*.csv"),
     ("JSON", "*.json"),
 ]
 

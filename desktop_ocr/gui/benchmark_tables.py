@@ -132,7 +132,7 @@ class BenchmarkTables(ttk.Frame):
             tree.column(f"c{i}", stretch=True, anchor="w")
         tree.delete(*tree.get_children())
         for r, row in enumerate(rows):
-            cells = [row[0]]
+            cells = [_(row[0])]
             for run, wait, cell in zip(runs, pending, row[1:], strict=True):
                 if wait:
                     cell = "…"
@@ -142,7 +142,7 @@ class BenchmarkTables(ttk.Frame):
             tree.insert("", "end", values=cells)
         if not runs:
             for name in TIMING_ROWS:
-                tree.insert("", "end", values=(name,))
+                tree.insert("", "end", values=(_(name),))
         fit_columns(tree)
         notes = [f"{run.label}: {run.verdict()}" for run in runs if run.reason]
         self.notes_var.set("\n".join(notes))
@@ -170,9 +170,9 @@ class ImagesTable(ttk.Frame):
         super().__init__(master)
         self.rowconfigure(0, weight=1)
         self.columnconfigure(0, weight=1)
-        headings = ("config", *IMAGE_HEADINGS)
+        headings = (N_("config"), *IMAGE_HEADINGS)
         widths = (80, 36, 200, 80, 44, 64, 64, 64, 70, 100, 80, 260)
-        self.tree = make_tree(self, headings, headings, widths)
+        self.tree = make_tree(self, headings, [_(h) for h in headings], widths)
         self.tree.master.grid(row=0, column=0, sticky="nsew")
         self.tree.tag_configure("failed", foreground=ERROR_COLOUR)
         self.rows: list[ImageRow] = []

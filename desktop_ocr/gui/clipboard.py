@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_ocr.gui.dnd import uri_to_path
+from desktop_ocr.i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
 TOOL_TIMEOUT_S = 5.0
 POLL_MS = 20
-NO_TOOL = (
+NO_TOOL = N_(
     "The clipboard holds an image, but reading image data here needs xclip "
     "(or wl-clipboard on Wayland) installed. Save the image and open it instead."
 )
@@ -59,7 +60,7 @@ def read_clipboard(root: tk.Misc, on_done: Callable[[ClipboardContent], None]) -
         return
     if _tool_command("TARGETS") is None:
         targets = _tk_targets(root)
-        problem = NO_TOOL if any(t in targets for t in IMAGE_TARGETS) else None
+        problem = _(NO_TOOL) if any(t in targets for t in IMAGE_TARGETS) else None
         on_done(_read_text(root, targets, problem))
         return
     results: queue.SimpleQueue[tuple[bytes | None, tuple[str, ...], str | None]]
@@ -94,7 +95,10 @@ def _read_text(
             return ClipboardContent(paths=tuple(paths))
     return ClipboardContent(
         problem=problem
-        or "The clipboard holds no image and no image files. Copy an image (or image files) first."
+        or _(
+            "The clipboard holds no image and no image files. "
+            "Copy an image (or image files) first."
+        )
     )
 
 
@@ -148,14 +152,16 @@ def _run_tool(target: str) -> tuple[bytes | None, str | None]:
     """The clipboard's bytes of one type from xclip or wl-paste; or why not."""
     command = _tool_command(target)
     if command is None:
-        return None, NO_TOOL
+        return None, _(NO_TOOL)
     try:
         done = subprocess.run(command, capture_output=True, timeout=TOOL_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, f"Could not read the clipboard ({exc})."
+        return None, _("Could not read the clipboard ({reason}).").format(reason=exc)
     if done.returncode != 0 or not done.stdout:
         detail = done.stderr.decode(errors="replace").strip()
-        return None, f"Could not read the clipboard ({detail or 'empty'})."
+        return None, _("Could not read the clipboard ({reason}).").format(
+            reason=detail or _("empty")
+        )
     return done.stdout, None
 
 

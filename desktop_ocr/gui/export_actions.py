@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_ocr.gui import file_dialogs
-from desktop_ocr.i18n import _, ngettext
+from desktop_ocr.i18n import N_, _, ngettext
 from desktop_ocr.services.exporters import FORMATS, export, format_for_path
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EXPORT_TYPES = [
-    ("Plain text", "*.txt"),
+    (N_("Plain text"), "*.txt"),
     ("JSON", "*.json"),
     ("Markdown", "*.md"),
     ("CSV", "*.csv"),

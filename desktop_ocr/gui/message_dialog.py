@@ -11,6 +11,8 @@ import logging
 import tkinter as tk
 from tkinter import ttk
 
+from desktop_ocr.i18n import _
+
 logger = logging.getLogger(__name__)
 
 ICONS = {"info": "ℹ", "warning": "⚠", "error": "✖"}
@@ -75,10 +77,10 @@ class MessageDialog(tk.Toplevel):
             scroll.pack(side="right", fill="y")
         buttons = ttk.Frame(frame)
         buttons.pack(fill="x", pady=(12, 0))
-        self.close_button = ttk.Button(buttons, text="Close", command=self.destroy)
+        self.close_button = ttk.Button(buttons, text=_("Close"), command=self.destroy)
         self.close_button.pack(side="right")
         if body:
-            ttk.Button(buttons, text="Copy", command=self.copy).pack(side="right", padx=(0, 6))
+            ttk.Button(buttons, text=_("Copy"), command=self.copy).pack(side="right", padx=(0, 6))
         self.bind("<Escape>", lambda _e: self.destroy())
         self.bind("<Return>", lambda _e: self.destroy())
         self.protocol("WM_DELETE_WINDOW", self.destroy)

@@ -19,6 +19,7 @@ from desktop_ocr.engine.config import CudaOptions, EngineConfig
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.gui.appearance_box import AppearanceBox
 from desktop_ocr.gui.message_dialog import place_over
+from desktop_ocr.i18n import N_, _
 from desktop_ocr.services.settings_store import (
     base_values,
     build_engine_config,
@@ -50,52 +51,65 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("cuda.device_id", "GPU number", "int", "0 is the first GPU", spin=(0, 64, 1), cuda=True),
+    Field(
+        "cuda.device_id",
+        N_("GPU number"),
+        "int",
+        N_("0 is the first GPU"),
+        spin=(0, 64, 1),
+        cuda=True,
+    ),
     Field(
         "cuda.gpu_mem_limit",
-        "GPU memory limit (MiB)",
+        N_("GPU memory limit (MiB)"),
         "mib",
-        "0 = no limit",
+        N_("0 = no limit"),
         spin=(0, 1 << 20, 256),
         cuda=True,
     ),
     Field(
         "cuda.arena_extend_strategy",
-        "Memory arena growth",
+        N_("Memory arena growth"),
         "choice",
         choices=_choices("arena_extend_strategy"),
         cuda=True,
     ),
     Field(
         "cuda.cudnn_conv_algo_search",
-        "cuDNN convolution search",
+        N_("cuDNN convolution search"),
         "choice",
-        "HEURISTIC is quick to start",
+        N_("HEURISTIC is quick to start"),
         choices=_choices("cudnn_conv_algo_search"),
         cuda=True,
     ),
     Field(
         "cuda.do_copy_in_default_stream",
-        "Copy data in the default CUDA stream",
+        N_("Copy data in the default CUDA stream"),
         "bool",
         cuda=True,
     ),
-    Field("runtime.intra_op_threads", "CPU threads", "int", "0 = automatic", spin=(0, 256, 1)),
+    Field(
+        "runtime.intra_op_threads",
+        N_("CPU threads"),
+        "int",
+        N_("0 = automatic"),
+        spin=(0, 256, 1),
+    ),
     Field(
         "det.limit_side_len",
-        "Detection size limit (px)",
+        N_("Detection size limit (px)"),
         "int",
-        "images are scaled to this side for detection",
+        N_("images are scaled to this side for detection"),
         spin=(32, 10000, 32),
     ),
     Field(
         "pipeline.text_score",
-        "Text score threshold",
+        N_("Text score threshold"),
         "float",
-        "0 to 1; lines scoring less are dropped",
+        N_("0 to 1; lines scoring less are dropped"),
         spin=(0.0, 1.0, 0.05),
     ),
-    Field("pipeline.use_cls", "Use the angle classifier (reads upside-down lines)", "bool"),
+    Field("pipeline.use_cls", N_("Use the angle classifier (reads upside-down lines)"), "bool"),
 )
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -131,17 +145,26 @@ def parse_value(field: Field, raw: Any) -> Any:
             number = int(text)
         except ValueError:
             raise FieldError(
-                field.key, f"{field.label}: must be a whole number; got {text!r}"
+                field.key,
+                _("{label}: must be a whole number; got {text!r}").format(
+                    label=_(field.label), text=text
+                ),
             ) from None
         if field.kind == "mib":
             if number < 0:
-                raise FieldError(field.key, f"{field.label}: must be 0 (no limit) or more")
+                raise FieldError(
+                    field.key,
+                    _("{label}: must be 0 (no limit) or more").format(label=_(field.label)),
+                )
             return number * MIB
         return number
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise FieldError(field.key, f"{field.label}: must be a number; got {text!r}") from None
+        raise FieldError(
+            field.key,
+            _("{label}: must be a number; got {text!r}").format(label=_(field.label), text=text),
+        ) from None
 
 
 class SettingsDialog(tk.Toplevel):
@@ -157,7 +180,7 @@ class SettingsDialog(tk.Toplevel):
     ) -> None:
         super().__init__(master)
         self.withdraw()
-        self.title("Settings")
+        self.title(_("Settings"))
         self.transient(master.winfo_toplevel())
         self.resizable(False, False)
         self._on_apply = on_apply
@@ -173,7 +196,7 @@ class SettingsDialog(tk.Toplevel):
         self._build_device(outer)
         cuda_box = ttk.Labelframe(outer, text="CUDA", padding=10)
         cuda_box.pack(fill="x", pady=(10, 0))
-        rec_box = ttk.Labelframe(outer, text="Recognition", padding=10)
+        rec_box = ttk.Labelframe(outer, text=_("Recognition"), padding=10)
         rec_box.pack(fill="x", pady=(10, 0))
         prefs = appearance or {}
         self.appearance = AppearanceBox(
@@ -194,10 +217,12 @@ class SettingsDialog(tk.Toplevel):
         self.error_label.pack(fill="x", pady=(10, 0))
         buttons = ttk.Frame(outer)
         buttons.pack(fill="x", pady=(8, 0))
-        self.apply_button = ttk.Button(buttons, text="Apply", command=self.apply, default="active")
+        self.apply_button = ttk.Button(
+            buttons, text=_("Apply"), command=self.apply, default="active"
+        )
         self.apply_button.pack(side="right")
-        ttk.Button(buttons, text="Cancel", command=self.destroy).pack(side="right", padx=(0, 6))
-        ttk.Button(buttons, text="Restore defaults", command=self.restore_defaults).pack(
+        ttk.Button(buttons, text=_("Cancel"), command=self.destroy).pack(side="right", padx=(0, 6))
+        ttk.Button(buttons, text=_("Restore defaults"), command=self.restore_defaults).pack(
             side="left"
         )
         self.bind("<Return>", lambda _e: self.apply())
@@ -214,14 +239,14 @@ class SettingsDialog(tk.Toplevel):
     # -- layout --------------------------------------------------------------------------
 
     def _build_device(self, parent: ttk.Frame) -> None:
-        box = ttk.Labelframe(parent, text="Device", padding=10)
+        box = ttk.Labelframe(parent, text=_("Device"), padding=10)
         box.pack(fill="x")
         self.cpu_radio = ttk.Radiobutton(
             box, text="CPU", value="cpu", variable=self.device, command=self._device_changed
         )
         self.cuda_radio = ttk.Radiobutton(
             box,
-            text="CUDA (NVIDIA GPU)",
+            text=_("CUDA (NVIDIA GPU)"),
             value="cuda",
             variable=self.device,
             command=self._device_changed,
@@ -230,7 +255,7 @@ class SettingsDialog(tk.Toplevel):
         self.cuda_radio.grid(row=0, column=1, sticky="w", padx=(16, 0))
         ttk.Label(
             box,
-            text="If CUDA cannot start here, the CPU is used and the status bar says why.",
+            text=_("If CUDA cannot start here, the CPU is used and the status bar says why."),
             style="Muted.TLabel",
             wraplength=440,
         ).grid(row=1, column=0, columnspan=2, sticky="w", pady=(6, 0))
@@ -240,11 +265,11 @@ class SettingsDialog(tk.Toplevel):
         widget: ttk.Widget
         if field.kind == "bool":
             var: tk.Variable = tk.BooleanVar(self, value=shown)
-            widget = ttk.Checkbutton(parent, text=field.label, variable=var)
+            widget = ttk.Checkbutton(parent, text=_(field.label), variable=var)
             widget.grid(row=row, column=0, columnspan=3, sticky="w", pady=3)
         else:
             var = tk.StringVar(self, value=shown)
-            ttk.Label(parent, text=field.label).grid(row=row, column=0, sticky="w", pady=3)
+            ttk.Label(parent, text=_(field.label)).grid(row=row, column=0, sticky="w", pady=3)
             if field.kind == "choice":
                 widget = ttk.Combobox(
                     parent, textvariable=var, values=field.choices, state="readonly", width=18
@@ -264,7 +289,7 @@ class SettingsDialog(tk.Toplevel):
                 widget = ttk.Entry(parent, textvariable=var, width=12)
             widget.grid(row=row, column=1, sticky="w", padx=(10, 0), pady=3)
             if field.hint:
-                ttk.Label(parent, text=field.hint, style="Muted.TLabel").grid(
+                ttk.Label(parent, text=_(field.hint), style="Muted.TLabel").grid(
                     row=row, column=2, sticky="w", padx=(8, 0)
                 )
             var.trace_add("write", lambda *_a, key=field.key: self._clear_error(key))
@@ -340,7 +365,7 @@ class SettingsDialog(tk.Toplevel):
             config = build_engine_config(overrides)
         except ConfigError as exc:
             field = FIELDS_BY_KEY.get(exc.key or "")
-            label = field.label if field else (exc.key or "settings")
+            label = _(field.label) if field else (exc.key or _("settings"))
             self._show_error(exc.key, f"{label}: {exc.reason}")
             return False
         self._on_apply(overrides, config, self.appearance.values())

@@ -34,9 +34,10 @@ LEFT = ("providers", "origin", "timing", "message")
 
 
 def timing_text(timings: StageTimings) -> str:
+    total = _("total")
     return (
         f"det {format_ms(timings.det)} · cls {format_ms(timings.cls)} · "
-        f"rec {format_ms(timings.rec)} · total {format_ms(timings.total)}"
+        f"rec {format_ms(timings.rec)} · {total} {format_ms(timings.total)}"
     )
 
 

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from desktop_ocr.i18n import N_
 from desktop_ocr.services.atomic_file import write_text_atomic
 from desktop_ocr.services.benchmark_report import BenchmarkReport, ConfigRun, ImageRow
 from desktop_ocr.services.machine_info import MachineInfo
@@ -105,20 +106,20 @@ def _column(run: ConfigRun, files: int) -> list[str]:
 
 
 TIMING_ROWS = (
-    "Providers",
-    "Config",
-    "Images",
-    "Total (s)",
-    "Average (s/img)",
-    "Median (s/img)",
-    "p90 (s/img)",
-    "Images per second",
-    "det / cls / rec (s)",
-    "In onnxruntime",
-    "Peak memory (MiB)",
-    "Input shapes det/cls/rec",
-    "Engine start (s)",
-    "Failures",
+    N_("Providers"),
+    N_("Config"),
+    N_("Images"),
+    N_("Total (s)"),
+    N_("Average (s/img)"),
+    N_("Median (s/img)"),
+    N_("p90 (s/img)"),
+    N_("Images per second"),
+    N_("det / cls / rec (s)"),
+    N_("In onnxruntime"),
+    N_("Peak memory (MiB)"),
+    N_("Input shapes det/cls/rec"),
+    N_("Engine start (s)"),
+    N_("Failures"),
 )
 
 
@@ -136,17 +137,17 @@ def timings_rows(runs: Sequence[ConfigRun], files: int) -> tuple[list[str], list
 
 
 IMAGE_HEADINGS = (
-    "#",
-    "file",
-    "size",
-    "lines",
-    "det ms",
-    "cls ms",
-    "rec ms",
-    "total ms",
-    "onnxruntime ms",
-    "new shapes",
-    "note",
+    N_("#"),
+    N_("file"),
+    N_("size"),
+    N_("lines"),
+    N_("det ms"),
+    N_("cls ms"),
+    N_("rec ms"),
+    N_("total ms"),
+    N_("onnxruntime ms"),
+    N_("new shapes"),
+    N_("note"),
 )
 
 

@@ -37,6 +37,12 @@ def display() -> Iterator[str]:
             proc.kill()
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch):
+    """The window in English whatever this machine's locale; a test may ask for Chinese."""
+    monkeypatch.setenv("DESKTOP_OCR_LANGUAGE", "en")
+
+
 @pytest.fixture
 def config_dir(tmp_path, monkeypatch) -> Iterator[os.PathLike]:
     """A settings folder of the test's own, through the variable the settings store reads."""

@@ -153,3 +153,17 @@ def test_bundled_cuda_keeps_the_layout_preload_dlls_expects(tmp_path):
         "nvidia/cudnn/bin/cudnn64_9.dll",
     ]
     assert all(Path(b.source).is_file() for b in found)
+
+
+def test_the_interface_catalogues_go_where_the_frozen_app_looks(tmp_path):
+    from desktop_ocr import i18n
+
+    data = dict((dest, Path(src)) for src, dest in plan.data_files(REPO))
+    locale = data["desktop_ocr/locale"]
+    assert (locale / "zh_CN" / "LC_MESSAGES" / "desktop_ocr.mo").is_file()
+    # In the app, i18n.py is desktop_ocr/i18n.pyc under _MEIPASS: its locale/ is this one.
+    assert i18n.LOCALE_DIR.relative_to(REPO) == Path("desktop_ocr/locale")
+    assert {"configs", "assets", "."} <= set(data)
+    (tmp_path / "desktop_ocr" / "locale").mkdir(parents=True)
+    with pytest.raises(plan.PlanError, match="no compiled catalogue"):
+        plan.data_files(tmp_path)
