@@ -1,9 +1,13 @@
-"""Takes docs/screenshot.png: the window after reading a sample, with one line selected.
+"""Takes the README's screenshots: the window after reading a sample, one line selected.
 
-Run from the repository root: `.venv/bin/python tools/make_screenshot.py`. It starts an
-Xvfb of its own when no DISPLAY is set, uses a throw-away settings folder, and needs
-xdotool and ImageMagick's `import`. The image read is `ch_en_num.jpg` from the shared
-samples (DESKTOP_OCR_SAMPLES), with the bundled sample queued after it.
+Run from the repository root:
+
+    .venv/bin/python tools/make_screenshot.py                       # docs/screenshot.png
+    .venv/bin/python tools/make_screenshot.py --language zh_CN --out docs/screenshot-zh.png
+
+It starts an Xvfb of its own when no DISPLAY is set, uses a throw-away settings folder,
+and needs xdotool and ImageMagick's `import`. The image read is `ch_en_num.jpg` from the
+shared samples (DESKTOP_OCR_SAMPLES), with the bundled sample queued after it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ def take(out: Path, image: Path, line: int) -> None:
             root.update()
             time.sleep(0.02)
 
+    pump(lambda: window.searching == 0 and len(window.jobs) == 2)
     pump(lambda: all(e.state == "done" for e in window.jobs.values()))
     job = next(j for j, e in window.jobs.items() if e.source == image)
     window.show_job(job)
@@ -60,7 +65,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
     parser.add_argument("--image", type=Path, default=SAMPLES / "rapidocr" / "ch_en_num.jpg")
     parser.add_argument("--line", type=int, default=2, help="the line to show selected")
+    parser.add_argument("--language", default="en", help="en or zh_CN")
+    parser.add_argument("--theme", default="light", help="light or dark")
     args = parser.parse_args()
+    os.environ["DESKTOP_OCR_LANGUAGE"] = args.language
+    os.environ["DESKTOP_OCR_THEME"] = args.theme
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     sys.path.insert(0, str(REPO))
     from tools.virtual_display import ensure_display

@@ -78,9 +78,10 @@ class QueuePanel(ttk.Frame):
         self.tree.column("#0", width=px(150), minwidth=px(80), stretch=True)
         self.tree.column("folder", width=px(80), minwidth=px(40), stretch=True)
         self.tree.column("state", width=px(110), minwidth=px(60), stretch=True)
-        self.tree.column("time", width=px(64), minwidth=px(48), stretch=False, anchor="e")
+        self.tree.column("time", width=px(64), minwidth=px(48), stretch=True, anchor="e")
         self._details: dict[str, str] = {}
         self.tooltip = Tooltip(self.tree, self.tooltip_text)
+        self.tree.bind("<Configure>", self._fit_columns, add=True)
         colours = palette()
         self.tree.tag_configure("failed", foreground=colours.error)
         self.tree.tag_configure("skipped", foreground=colours.muted)
@@ -155,6 +156,16 @@ class QueuePanel(ttk.Frame):
             values = self.tree.item(iid, "values")
             out.append((self.tree.item(iid, "text"), str(values[1]), str(values[2])))
         return out
+
+    def _fit_columns(self, event: tk.Event) -> None:
+        """Shares the list's width among the columns, so none is pushed out of sight."""
+        width = event.width - px(4)
+        time_w = px(64)
+        rest = max(width - time_w, px(180))
+        self.tree.column("#0", width=int(rest * 0.42))
+        self.tree.column("folder", width=int(rest * 0.22))
+        self.tree.column("state", width=rest - int(rest * 0.42) - int(rest * 0.22))
+        self.tree.column("time", width=time_w)
 
     def folder_of(self, job_id: int) -> str:
         return str(self.tree.set(str(job_id), "folder"))

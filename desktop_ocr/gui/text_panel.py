@@ -63,7 +63,13 @@ class TextPanel(ttk.Frame):
         self._on_select = on_select
         self.header = ttk.Label(self, text=_("Text"), font=heading_font, anchor="w")
         self.header.grid(row=0, column=0, sticky="ew")
-        self.subheader = ttk.Label(self, text="", anchor="w", style="Muted.TLabel")
+        self.subheader = ttk.Label(
+            self, text="", anchor="w", justify="left", style="Muted.TLabel"
+        )
+        # The line under the name wraps rather than losing its end (the config's name).
+        self.subheader.bind(
+            "<Configure>", lambda e: self.subheader.configure(wraplength=max(e.width, 50))
+        )
         self.subheader.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(0, 4))
         body = ttk.Frame(self)
         body.grid(row=2, column=0, columnspan=2, sticky="nsew")
