@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -71,29 +72,61 @@ def screens():
             proc.kill()
 
 
-def test_a_2x_screen_gets_everything_twice_as_large(open_app, monkeypatch, screens,
-                                                    default_engine, tmp_path):
+MEASURE = """
+import json, sys, time
+from PIL import ImageGrab
+from desktop_ocr.gui.app import open_window
+window = open_window()
+root = window.root
+end = time.monotonic() + 0.5
+while time.monotonic() < end:
+    root.update()
+    time.sleep(0.02)
+button = window.toolbar["open"]
+x, y = button.winfo_rootx(), button.winfo_rooty()
+shot = ImageGrab.grab(bbox=(x, y, x + button.winfo_width(), y + button.winfo_height()),
+                      xdisplay=sys.argv[2])
+shot.save(sys.argv[1])
+sizes = {
+    "scaling": float(root.tk.call("tk", "scaling")),
+    "button": button.winfo_height(),
+    "text": window.fonts.text.metrics("linespace"),
+    "column": int(window.queue.tree.column("#0", "width")),
+    "width": root.winfo_width(),
+}
+window.close()
+print(json.dumps(sizes))
+"""
+
+
+def test_a_2x_screen_gets_everything_twice_as_large(screens, default_engine, tmp_path):
+    """The window opened on a 96 and a 192 dpi screen, each in a process of its own."""
+    import json
+    import os
+    import sys
+
+    from PIL import Image
+
     sizes = {}
     for dpi, name in screens.items():
-        monkeypatch.setenv("DISPLAY", name)
-        monkeypatch.setenv("DESKTOP_OCR_CONFIG_DIR", str(tmp_path / f"config-{dpi}"))
-        monkeypatch.delenv("DESKTOP_OCR_SCALE", raising=False)
-        window = open_app()
-        root = window.root
-        pump_for(root, 0.3)
-        button = window.toolbar["open"]
-        sizes[dpi] = {
-            "scaling": float(root.tk.call("tk", "scaling")),
-            "button": button.winfo_height(),
-            "text": window.fonts.text.metrics("linespace"),
-            "row": int(window.queue.tree.column("#0", "width")),
-            "width": root.winfo_width(),
-        }
-        words = read(default_engine, grab(button))
+        env = dict(os.environ, DISPLAY=name, DESKTOP_OCR_CONFIG_DIR=str(tmp_path / str(dpi)))
+        env.pop("DESKTOP_OCR_SCALE", None)
+        shot = tmp_path / f"button-{dpi}.png"
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(shot), name],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        sizes[dpi] = json.loads(done.stdout.strip().splitlines()[-1])
+        words = read(default_engine, Image.open(shot).convert("RGB"))
         assert "Openimages" in words, f"{dpi} dpi: {words!r}"
-        window.close()
     assert sizes[96]["scaling"] == pytest.approx(96 / 72, rel=0.02)
     assert sizes[192]["scaling"] == pytest.approx(192 / 72, rel=0.02)
-    for key in ("button", "text", "row", "width"):
+    for key in ("button", "text", "column", "width"):
         ratio = sizes[192][key] / sizes[96][key]
         assert 1.7 < ratio < 2.3, f"{key}: {sizes[96][key]} at 1x, {sizes[192][key]} at 2x"
