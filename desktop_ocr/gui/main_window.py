@@ -197,10 +197,6 @@ class MainWindow(AddingWork, WindowDialogs):
     def engine_error(self) -> str | None:
         return self.controller.engine_error
 
-    @property
-    def engine_config(self) -> EngineConfig:
-        return self.controller.engine_config
-
     def current_entry(self) -> JobEntry | None:
         return self.controller.current_entry()
 
