@@ -304,12 +304,16 @@ class WindowController:
         if event.providers.fell_back:
             diagnosis = event.providers.diagnosis
             summary = diagnosis.summary if diagnosis else _("the provider was not granted")
-            self.changes.message = Message(
-                _("CUDA was requested, but images are read on the CPU: {summary}").format(
-                    summary=summary
-                ),
-                warning=True,
+            template = (
+                # CUDA was granted, then failed on a run: the engine now runs on the CPU.
+                _(
+                    "CUDA failed, so the engine was rebuilt on the CPU and carries on there: "
+                    "{summary}"
+                )
+                if event.message
+                else _("CUDA was requested, but images are read on the CPU: {summary}")
             )
+            self.changes.message = Message(template.format(summary=summary), warning=True)
         else:
             template = (
                 _("Models loaded in {seconds:.1f} s on {device} (warmed up).")

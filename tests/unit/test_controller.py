@@ -140,3 +140,38 @@ def test_edits_are_kept_and_exported_beside_the_recognition(read):
     controller.set_edited_text(1, result.text)  # typed back to what was read
     assert controller.jobs[1].edited_text is None
     assert not controller.set_edited_text(99, "no such job")
+
+
+def test_cuda_failing_after_it_was_granted_is_said_as_such(samples_dir):
+    """A real worker whose CUDA fails on the first image: the status says the CPU took over."""
+    import queue
+    import time
+
+    from desktop_ocr.services.settings_store import build_engine_config
+    from desktop_ocr.services.worker import OcrWorker
+    from tests.cuda_faults import failing_cuda
+
+    config = build_engine_config({"device": "cuda", "runtime": {"warmup": False}})
+    worker = OcrWorker(config, session_factory=failing_cuda("out_of_memory", after_runs=0))
+    controller = WindowController(config)
+    worker.start()
+    try:
+        job = worker.submit(samples_dir / "rapidocr" / "short.png")
+        controller.add_waiting(job.job_id, "short.png", samples_dir / "rapidocr" / "short.png")
+        messages = []
+        deadline = time.monotonic() + 180
+        while controller.jobs[job.job_id].state not in ("done", "failed"):
+            assert time.monotonic() < deadline, messages
+            try:
+                controller.handle(worker.events.get(timeout=1))
+            except queue.Empty:
+                continue
+            message = controller.take_changes().message
+            if message is not None:
+                messages.append(message)
+    finally:
+        assert worker.stop(timeout=180)
+    assert controller.jobs[job.job_id].state == "done"
+    failed = [m for m in messages if m.text.startswith("CUDA failed, so the engine was rebuilt")]
+    assert len(failed) == 1 and failed[0].warning
+    assert controller.providers.granted == ("CPUExecutionProvider",)
