@@ -1,0 +1,1 @@
+"""Parts of the document-page generator (benchmarks/doc_pages.py): text, layout, truth, scans."""
