@@ -32,6 +32,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(REPO))
+from benchmarks.peer_envs import ensure_python  # noqa: E402
+
 RUNNER = Path(__file__).resolve().parent / "ocr_runner.py"
 REF_PACKAGE = "rapidocr_onnxruntime==1.4.4"
 DEFAULT_FOLDER = Path(
@@ -72,9 +76,10 @@ class Runner:
         )
         self.info = self._read()
 
-    def run(self, path: Path, repeat: int = 1) -> dict[str, Any]:
+    def run(self, path: Path, repeat: int = 1, use_det: bool = True) -> dict[str, Any]:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"op": "run", "path": str(path), "repeat": repeat}) + "\n")
+        request = {"op": "run", "path": str(path), "repeat": repeat, "use_det": use_det}
+        self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         return self._read()
 
@@ -101,19 +106,7 @@ class Runner:
 
 def ensure_ref_python(venv: Path) -> Path:
     """The reference's interpreter, making the environment and installing it if needed."""
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if not python.exists():
-        print(f"creating {venv} for the reference engine", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    probe = subprocess.run(
-        [str(python), "-c", "import rapidocr_onnxruntime"], capture_output=True, env=CLEAN_ENV
-    )
-    if probe.returncode != 0:
-        print(f"installing {REF_PACKAGE} into {venv}", file=sys.stderr)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", REF_PACKAGE], check=True, env=CLEAN_ENV
-        )
-    return python
+    return ensure_python(venv, (REF_PACKAGE,), "rapidocr_onnxruntime", CLEAN_ENV)
 
 
 def label_checks(spec: dict[str, Any], texts: list[str]) -> list[tuple[str, bool]]:
