@@ -87,7 +87,9 @@ class PipelineOptions:
     min_side_len: int = _opt(30, lo=1, hi=10000)
     max_image_pixels: int = _opt(150_000_000, lo=1, doc="larger images are refused")
     apply_exif: bool = _opt(True, doc="rotate by the EXIF orientation tag")
-    reading_order: Literal["rapidocr", "lines"] = "rapidocr"
+    # rapidocr: top to bottom, 10 px rows; lines: rows by overlap; layout: columns in
+    # turn and paragraphs (engine/layout.py)
+    reading_order: Literal["rapidocr", "lines", "layout"] = "rapidocr"
     rec_fallback: bool = _opt(True, doc="read a small image whole when no text is detected")
 
 

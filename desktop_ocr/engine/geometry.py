@@ -10,6 +10,20 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 
+def quad_size(box: np.ndarray) -> tuple[int, int]:
+    """(width, height) in whole pixels of the upright crop a quadrilateral gives."""
+    pts = np.asarray(box, dtype=np.float32)
+    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
+    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    return max(width, 1), max(height, 1)
+
+
+def is_vertical_crop(box: np.ndarray) -> bool:
+    """True when crop_quad turns this box's crop 90 degrees (a vertical line of text)."""
+    width, height = quad_size(box)
+    return height / width >= 1.5
+
+
 def crop_quad(img: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Cuts a quadrilateral out of the image as an upright rectangle.
 
@@ -17,9 +31,7 @@ def crop_quad(img: np.ndarray, box: np.ndarray) -> np.ndarray:
     reads horizontal lines.
     """
     pts = box.astype(np.float32)
-    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
-    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
-    width, height = max(width, 1), max(height, 1)
+    width, height = quad_size(pts)
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(pts, target)
     crop = cv2.warpPerspective(

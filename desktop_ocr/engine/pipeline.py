@@ -14,8 +14,9 @@ from desktop_ocr.engine.ctc_decoder import CtcDecoder, read_character_file
 from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda_failure
 from desktop_ocr.engine.detector import TextDetector
 from desktop_ocr.engine.errors import InferenceError, ModelLoadError
-from desktop_ocr.engine.geometry import crop_quad, order_lines, order_rapidocr
+from desktop_ocr.engine.geometry import crop_quad, is_vertical_crop, order_lines, order_rapidocr
 from desktop_ocr.engine.image_loader import ImageInput, LoadedImage, load_image
+from desktop_ocr.engine.layout import arrange
 from desktop_ocr.engine.prepare import Prepared, prepare_image, to_original
 from desktop_ocr.engine.recognizer import TextRecognizer
 from desktop_ocr.engine.results import (
@@ -32,6 +33,7 @@ from desktop_ocr.engine.sessions import (
     SessionFactory,
     resolve_model,
 )
+from desktop_ocr.engine.word_boxes import Recognized, line_words
 
 logger = logging.getLogger(__name__)
 
@@ -248,13 +250,18 @@ class OcrEngine:
         cls_ms = (time.perf_counter() - stage) * 1000
 
         stage = time.perf_counter()
-        rec_results: list[tuple[str, float]] = []
+        rec_results: list[Recognized] = []
         if use_rec and crops:
             rec_results = self.recognizer(crops)
         if use_det and not crops and opts.rec_fallback and use_rec:
             boxes, rec_results, cls_results = self._read_whole(prepared, opts.text_score)
+        vertical = [use_det and bool(crops) and is_vertical_crop(box) for box in boxes]
         original = to_original(boxes, prepared, raw_w, raw_h)
-        lines = self._lines(original, rec_results, cls_results, det_scores, use_det, use_rec)
+        lines = self._lines(
+            original, rec_results, cls_results, det_scores, use_det, use_rec, vertical
+        )
+        if opts.reading_order == "layout" and use_det:
+            lines = in_reading_order(lines)
         rec_ms = (time.perf_counter() - stage) * 1000
 
         total_ms = (time.perf_counter() - started) * 1000
@@ -281,28 +288,29 @@ class OcrEngine:
         self,
         prepared: Prepared,
         text_score: float,
-    ) -> tuple[np.ndarray, list[tuple[str, float]], list[tuple[str, float]]]:
+    ) -> tuple[np.ndarray, list[Recognized], list[tuple[str, float]]]:
         """Reads a small image as one line when detection found nothing in it."""
         img = prepared.img[prepared.pad_top : prepared.img.shape[0] - prepared.pad_top]
         h, w = img.shape[:2]
         if h > 96 or w < h:
             return np.zeros((0, 4, 2), dtype=np.float32), [], []
         crops, cls_results = self.classifier([img])
-        ((text, score),) = self.recognizer(crops)
-        if not text.strip() or score < text_score:
+        (read,) = self.recognizer(crops)
+        if not read.text.strip() or read.score < text_score:
             return np.zeros((0, 4, 2), dtype=np.float32), [], []
         box = np.array([[[0, 0], [w, 0], [w, h], [0, h]]], dtype=np.float32)
         box[:, :, 1] += prepared.pad_top
-        return box, [(text, score)], cls_results
+        return box, [read], cls_results
 
     def _lines(
         self,
         boxes: np.ndarray,
-        rec: list[tuple[str, float]],
+        rec: list[Recognized],
         cls: list[tuple[str, float]],
         det_scores: np.ndarray | None,
         use_det: bool,
         use_rec: bool,
+        vertical: list[bool],
     ) -> list[TextLine]:
         threshold = self.config.pipeline.text_score
         lines = []
@@ -311,16 +319,23 @@ class OcrEngine:
             angle = 0
             if i < len(cls) and cls[i][0] == "180" and cls[i][1] > self.config.cls.thresh:
                 angle = 180
+            words: tuple = ()
+            chars: tuple = ()
             if use_rec:
                 if i >= len(rec):
                     continue
-                text, score = rec[i]
+                text, score = rec[i].text, rec[i].score
                 if use_det and score < threshold:
                     continue
+                words, chars = line_words(
+                    corners, rec[i], vertical=vertical[i], flipped=angle == 180
+                )
             else:
                 text = ""
                 score = float(det_scores[i]) if det_scores is not None else 1.0
-            lines.append(TextLine(corners, text, float(score), angle))  # type: ignore[arg-type]
+            lines.append(
+                TextLine(corners, text, float(score), angle, words, chars)  # type: ignore[arg-type]
+            )
         return lines
 
     # -- reporting ------------------------------------------------------------------------
@@ -335,3 +350,14 @@ class OcrEngine:
     def input_shapes(self) -> dict[str, int]:
         """How many distinct input shapes each model has seen."""
         return {role: len(shapes) for role, shapes in self.seen_shapes().items()}
+
+
+def in_reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """The lines in column and paragraph order, each with its paragraph number."""
+    if not lines:
+        return lines
+    layout = arrange(np.array([line.box for line in lines], dtype=np.float64))
+    return [
+        dataclasses.replace(lines[i], paragraph=para)
+        for i, para in zip(layout.order, layout.paragraphs, strict=True)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from desktop_ocr.engine.config import RecOptions
 from desktop_ocr.engine.ctc_decoder import CtcDecoder
 from desktop_ocr.engine.detector import bucket_side
 from desktop_ocr.engine.sessions import ModelRunner
+from desktop_ocr.engine.word_boxes import Recognized, token_spans
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +32,13 @@ class TextRecognizer:
         needed = int(height * max_ratio)
         return bucket_side(needed, self.opts.width_buckets) if self.opts.width_buckets else needed
 
-    def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    def __call__(self, crops: list[np.ndarray]) -> list[Recognized]:
+        """Text, confidence and each character's place along its crop, per crop."""
         opts = self.opts
         _, height, _ = opts.image_shape
         ratios = np.array([c.shape[1] / float(c.shape[0]) for c in crops])
         order = np.argsort(ratios)
-        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        results: list[Recognized] = [Recognized("", 0.0)] * len(crops)
         for start in range(0, len(crops), opts.batch_size):
             idx = order[start : start + opts.batch_size]
             width = self.batch_width(ratios[idx])
@@ -44,6 +47,13 @@ class TextRecognizer:
             for slot, i in enumerate(idx):
                 resize_into(crops[i], batch[slot], width)
             preds = self.runner.run(batch)[: len(idx)]
-            for slot, (text, score, _) in enumerate(self.decoder(preds)):
-                results[idx[slot]] = (text, score)
+            for slot, decoded in enumerate(self.decoder(preds)):
+                # The share of the input width the crop filled, as resize_into sizes it.
+                filled = min(width, math.ceil(height * ratios[idx[slot]])) / width
+                results[idx[slot]] = Recognized(
+                    decoded.text,
+                    decoded.score,
+                    decoded.tokens,
+                    token_spans(decoded, filled),
+                )
         return results

@@ -9,21 +9,67 @@ Point = tuple[float, float]
 Box = tuple[Point, Point, Point, Point]
 
 
+def _box_list(box: Box, digits: int = 2) -> list[list[float]]:
+    return [[round(float(x), digits), round(float(y), digits)] for x, y in box]
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """A word or a character of a line and where it is in the image.
+
+    Placed from the recogniser's CTC time steps, so the box is as wide as the model saw
+    the glyphs; a searchable PDF puts its text there.
+    """
+
+    text: str
+    box: Box
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "box": _box_list(self.box, 1)}
+
+
 @dataclass(frozen=True)
 class TextLine:
-    """One recognised line: its quadrilateral (clockwise from top-left), text and confidence."""
+    """One recognised line: its quadrilateral (clockwise from top-left), text and confidence.
+
+    `words` splits the text at spaces, and every CJK character is a word of its own;
+    `chars` has every character that is not a space. `paragraph` numbers the paragraphs
+    of a page from 0 in reading order (None when no layout was made).
+    """
 
     box: Box
     text: str
     score: float
     angle: int = 0  # degrees the classifier found the crop rotated by (0 or 180)
+    words: tuple[WordBox, ...] = ()
+    chars: tuple[WordBox, ...] = ()
+    paragraph: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "box": [[round(float(x), 2), round(float(y), 2)] for x, y in self.box],
+        data: dict[str, Any] = {
+            "box": _box_list(self.box),
             "text": self.text,
             "score": round(float(self.score), 5),
         }
+        if self.paragraph is not None:
+            data["paragraph"] = self.paragraph
+        if self.words:
+            data["words"] = [w.to_dict() for w in self.words]
+        if self.chars:
+            data["chars"] = [c.to_dict() for c in self.chars]
+        return data
+
+
+def paragraph_text(lines: tuple[TextLine, ...] | list[TextLine]) -> str:
+    """Lines one per row, with a blank row where a new paragraph starts."""
+    out: list[str] = []
+    previous: int | None = None
+    for line in lines:
+        if out and line.paragraph is not None and line.paragraph != previous:
+            out.append("")
+        out.append(line.text)
+        previous = line.paragraph
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -112,13 +158,24 @@ class OcrResult:
     source: str | None = None
     angles: tuple[tuple[str, float], ...] = field(default=())  # cls-only mode output
     notes: tuple[str, ...] = field(default=())  # what the loader did (EXIF, frames, ...)
+    page: int | None = None  # 1-based page of a PDF or multi-page TIFF
+    page_count: int | None = None
+    text_layer: bool = False  # the lines are the PDF's own text, not read by OCR
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        """The lines in reading order, a blank line between paragraphs."""
+        return paragraph_text(self.lines)
+
+    @property
+    def name(self) -> str | None:
+        """The source, with the page when it is one page of several."""
+        if self.source is None or self.page is None or not self.page_count:
+            return self.source
+        return page_name(self.source, self.page, self.page_count)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.source,
             "ok": True,
             "error": None,
@@ -129,3 +186,13 @@ class OcrResult:
             "requested": list(self.providers.requested),
             "notes": list(self.notes),
         }
+        if self.page is not None:
+            data["page"] = self.page
+            data["pages"] = self.page_count
+            data["text_layer"] = self.text_layer
+        return data
+
+
+def page_name(source: str, page: int, page_count: int) -> str:
+    """How a page is named in a queue, a heading or a message: `file.pdf — page 3/12`."""
+    return f"{source} — page {page}/{page_count}"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from desktop_ocr.engine.geometry import order_rapidocr
 from tests.conftest import SAMPLES
 
-# Expectations about per-character boxes need word boxes, which the engine does not make
-# yet: they are collected and each one skips, saying so, so that none is silently lost.
-WORD_BOXES = "word boxes (per-character boxes of a line) are not made by the engine yet"
+# The default config detects at another scale than the reference and reads one
+# character of this vertical page as its simplified form (见 for 見); the word boxes
+# themselves are checked on the compat engine.
+DEFAULT_MISREADS = {("rapidocr/text_vertical_words.png", "word_boxes_first_line")}
 
 
 def _load_labels():
@@ -25,8 +28,7 @@ def _load_labels():
         for key, value in spec.items():
             if key in ("kind", "source"):
                 continue
-            marks = [pytest.mark.skip(reason=WORD_BOXES)] if key.startswith("word_boxes") else []
-            cases.append(pytest.param(image, key, value, id=f"{image}:{key}", marks=marks))
+            cases.append(pytest.param(image, key, value, id=f"{image}:{key}"))
     return cases
 
 
@@ -50,7 +52,10 @@ def check(engine, samples_dir, image: str, key: str, expected) -> None:
         assert result.angles[0][0] == expected
     else:
         result = engine(path)
-        texts = [line.text for line in result.lines]
+        # The expectations name lines in the reference engine's order (top to bottom),
+        # whatever reading order the engine's config asks for.
+        first = [result.lines[i] for i in order_rapidocr(np.array([ln.box for ln in result.lines]))]
+        texts = [line.text for line in first]
         if key == "n_lines":
             assert len(texts) == expected, texts
         elif key == "first_line":
@@ -59,6 +64,11 @@ def check(engine, samples_dir, image: str, key: str, expected) -> None:
             assert texts and texts[0].casefold() == expected.casefold(), texts
         elif key == "no_text":
             assert texts == []
+        elif key == "word_boxes_first_line":
+            assert first, "no line read"
+            line = first[0]
+            assert [c.text for c in line.chars] == expected, texts
+            _check_boxes_run_along(line, expected)
         else:
             pytest.fail(f"unknown expectation {key}")
 
@@ -68,6 +78,38 @@ def test_expectation_compat(compat_engine, samples_dir, image, key, expected):
     check(compat_engine, samples_dir, image, key, expected)
 
 
-@pytest.mark.parametrize(("image", "key", "expected"), _load_labels())
+def _check_boxes_run_along(line, expected) -> None:
+    """Each character's box lies in the line's box, in reading order, without overlap."""
+    quad = np.array(line.box)
+    x0, y0 = quad.min(axis=0) - 1.0
+    x1, y1 = quad.max(axis=0) + 1.0
+    boxes = np.array([c.box for c in line.chars])
+    assert (boxes[..., 0] >= x0).all() and (boxes[..., 0] <= x1).all()
+    assert (boxes[..., 1] >= y0).all() and (boxes[..., 1] <= y1).all()
+    vertical = (y1 - y0) > (x1 - x0)
+    axis = 1 if vertical else 0
+    starts, ends = boxes[..., axis].min(axis=1), boxes[..., axis].max(axis=1)
+    length = float((x1 - x0, y1 - y0)[axis])
+    assert (np.diff(starts) > 0).all(), starts
+    # Neighbours may share an edge; a slanted line box makes them overlap by a pixel or two.
+    assert (ends[:-1] <= starts[1:] + 0.02 * length).all(), (starts, ends)
+    # Together the boxes cover most of the line (glyphs fill most of a detected line).
+    covered = float((ends - starts).sum()) / length
+    assert 0.5 < covered < 1.1, covered
+
+
+def _default_cases():
+    for case in _load_labels():
+        image, key, _ = case.values
+        if (image, key) in DEFAULT_MISREADS:
+            reason = "the default config misreads one character here (see DEFAULT_MISREADS)"
+            yield pytest.param(
+                *case.values, id=case.id, marks=pytest.mark.xfail(strict=True, reason=reason)
+            )
+        else:
+            yield case
+
+
+@pytest.mark.parametrize(("image", "key", "expected"), list(_default_cases()))
 def test_expectation_default(default_engine, samples_dir, image, key, expected):
     check(default_engine, samples_dir, image, key, expected)
