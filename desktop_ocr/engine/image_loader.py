@@ -13,6 +13,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
@@ -142,7 +143,30 @@ def _decode(
     )
 
 
-def _open_pil(data: bytes, name: str) -> Image.Image:
+def open_image_file(path: Path, name: str) -> Image.Image:
+    """Opens an image file without reading its pixels, for frame-by-frame reading.
+
+    The file stays open (Pillow reads frames from it as they are asked for) until the
+    image is closed. Raises ImageLoadError as load_image does.
+    """
+    if path.is_dir():
+        raise ImageLoadError(name, "is a folder, not an image file")
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ImageLoadError(name, "file not found (moved or deleted?)") from None
+    except PermissionError:
+        raise ImageLoadError(name, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise ImageLoadError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        return _open_pil(handle, name)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _open_pil(data: bytes | BinaryIO, name: str) -> Image.Image:
     """Reads the header only; the pixel limit is checked by the caller before decoding.
 
     Pillow's own bomb check refuses anything over 179 megapixels at open, before a large
@@ -155,7 +179,7 @@ def _open_pil(data: bytes, name: str) -> Image.Image:
             saved = Image.MAX_IMAGE_PIXELS
             Image.MAX_IMAGE_PIXELS = None
             try:
-                return Image.open(io.BytesIO(data))
+                return Image.open(io.BytesIO(data) if isinstance(data, bytes) else data)
             finally:
                 Image.MAX_IMAGE_PIXELS = saved
     except UnidentifiedImageError:
