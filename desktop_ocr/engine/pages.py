@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PIL import Image
 
@@ -26,6 +26,9 @@ from desktop_ocr.engine.image_loader import (
 from desktop_ocr.engine.layout import paragraphs_in_order
 from desktop_ocr.engine.pdf_pages import PDF_SUFFIXES, PdfPages, is_pdf_file
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, TextLine
+
+if TYPE_CHECKING:
+    from desktop_ocr.engine.pipeline import OcrEngine
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class Page:
     dpi: float | None = None  # pixels per inch, when the source says
     text_lines: tuple[TextLine, ...] | None = None
     load_ms: float = 0.0
+    in_document: bool = True  # a page of a PDF or TIFF, named by its number in results
 
     @property
     def source(self) -> str:
@@ -106,7 +110,8 @@ class ImagePages(_Pages):
         loaded = load_image(
             self.path, max_pixels=self.options.max_pixels, apply_exif=self.options.apply_exif
         )
-        return Page(loaded, 1, 1, load_ms=(time.perf_counter() - started) * 1000)
+        load_ms = (time.perf_counter() - started) * 1000
+        return Page(loaded, 1, 1, load_ms=load_ms, in_document=False)
 
 
 class TiffPages(_Pages):
@@ -222,3 +227,14 @@ def text_layer_result(page: Page, providers: ProviderReport) -> OcrResult:
         page_count=page.count,
         text_layer=True,
     )
+
+
+def read_page(engine: OcrEngine, page: Page, **use: bool | None) -> OcrResult:
+    """A page's result: its own text when it has some, otherwise the engine's OCR."""
+    if page.text_lines is not None:
+        return text_layer_result(page, engine.providers)
+    started = time.perf_counter() - page.load_ms / 1000
+    result = engine.run(page.image, load_ms=page.load_ms, started=started, **use)
+    if not page.in_document:  # a plain image: no page to name
+        return result
+    return replace(result, page=page.number, page_count=page.count)

@@ -84,3 +84,49 @@ def write_text_atomic(
             raise WriteError(target, exc) from exc
         raise
     return target
+
+
+class AtomicBinaryFile:
+    """A binary file written bit by bit that appears at `path` only on `commit()`.
+
+    For output made over a long run (a PDF of many pages): readers see the old file or
+    the finished new one, and `discard()` (or an exception inside `with`) leaves nothing
+    behind but the old file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        self._tmp = Path(tmp_name)
+        self.handle = os.fdopen(fd, "wb")
+
+    def commit(self) -> Path:
+        """Moves the finished file over `path`."""
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            self._tmp.chmod(self._mode)
+            self._tmp.replace(self.path)
+        except BaseException:
+            self.discard()
+            raise
+        return self.path
+
+    def discard(self) -> None:
+        """Drops what was written; `path` keeps what it had."""
+        if not self.handle.closed:
+            self.handle.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> AtomicBinaryFile:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()

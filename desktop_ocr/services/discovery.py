@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_ocr.engine.image_loader import IMAGE_SUFFIXES
+from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +24,15 @@ class Discovery:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def is_image_name(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
+def is_image_name(path: Path, *, documents: bool = False) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in IMAGE_SUFFIXES or (documents and suffix in DOCUMENT_SUFFIXES)
 
 
-def expand_paths(paths: list[str | Path], *, keep_named_files: bool = True) -> Discovery:
-    """Walks folders recursively for supported image types.
+def expand_paths(
+    paths: list[str | Path], *, keep_named_files: bool = True, documents: bool = False
+) -> Discovery:
+    """Walks folders recursively for supported image types (and PDFs with `documents`).
 
     Files named directly are kept whatever their extension when `keep_named_files` is
     true (the engine then says if one is not an image); otherwise they are filtered like
@@ -39,9 +43,9 @@ def expand_paths(paths: list[str | Path], *, keep_named_files: bool = True) -> D
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            _walk(path, found, seen)
+            _walk(path, found, seen, documents)
         elif path.exists() or path.is_symlink():
-            if keep_named_files or is_image_name(path):
+            if keep_named_files or is_image_name(path, documents=documents):
                 _add(path, found, seen)
             else:
                 suffix = path.suffix or "no extension"
@@ -60,7 +64,7 @@ def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
         found.files.append(path)
 
 
-def _walk(root: Path, found: Discovery, seen: set[Path]) -> None:
+def _walk(root: Path, found: Discovery, seen: set[Path], documents: bool) -> None:
     visited: set[str] = set()
 
     def on_error(err: OSError) -> None:
@@ -76,7 +80,7 @@ def _walk(root: Path, found: Discovery, seen: set[Path]) -> None:
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if is_image_name(path):
+            if is_image_name(path, documents=documents):
                 _add(path, found, seen)
             elif not name.startswith("."):
                 suffix = path.suffix or "no extension"
