@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_DPI = 200.0  # 10 pt text becomes about 28 px high: what the recogniser reads best
 MIN_DPI, MAX_DPI = 50.0, 600.0
 DOCUMENT_SUFFIXES = PDF_SUFFIXES
+TIFF_SUFFIXES = (".tif", ".tiff")  # pages; frames of a GIF or WebP are an animation
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class ImagePages(_Pages):
 
 
 class TiffPages(_Pages):
-    """Each frame of a multi-page TIFF (also multi-frame GIF or WebP) as a page."""
+    """Each frame of a multi-page TIFF as a page."""
 
     def __init__(self, path: str | Path, options: PageOptions) -> None:
         self.path, self.name, self.options = Path(path), str(path), options
@@ -201,7 +202,7 @@ def open_pages(path: str | Path, options: PageOptions | None = None) -> _Pages:
     path = Path(path)
     if is_pdf_file(path):
         return PdfPageSource(path, options)
-    if path.suffix.lower() in (".tif", ".tiff", ".gif", ".webp") and path.is_file():
+    if path.suffix.lower() in TIFF_SUFFIXES and path.is_file():
         try:
             source = TiffPages(path, options)
         except ImageLoadError:

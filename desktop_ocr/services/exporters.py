@@ -39,16 +39,24 @@ class ExportItem:
     error: str | None = None
     edited_text: str | None = None  # the user's correction of the text, when they made one
 
+    def text(self) -> str:
+        """The text as exported: the user's edit as it stands, or the lines in reading
+        order with a blank line between paragraphs."""
+        if self.edited_text is not None:
+            return self.edited_text.rstrip("\n")
+        return self.result.text if self.result is not None else ""
+
     def lines(self) -> list[tuple[str, TextLine | None]]:
         """The text per line as exported, each with its recognised line where one matches.
 
         An edit that keeps the number of lines keeps each line's box and score; an edit
-        that joins or splits lines keeps the text only, since no box belongs to it.
+        that joins or splits lines keeps the text only, since no box belongs to it. The
+        blank rows between paragraphs are not lines.
         """
         recognised = list(self.result.lines) if self.result is not None else []
         if self.edited_text is None:
             return [(line.text, line) for line in recognised]
-        edited = self.edited_text.split("\n")
+        edited = [row for row in self.edited_text.split("\n") if row.strip()]
         if len(edited) == len(recognised):
             return list(zip(edited, recognised, strict=True))
         return [(text, None) for text in edited]
@@ -99,8 +107,8 @@ def _render_txt(items: Sequence[ExportItem]) -> str:
             out.append(f"==> {item.name} <==")
         if item.result is None:
             out.append(f"error: {item.error or 'no result'}")
-        else:
-            out.extend(text for text, _line in item.lines())
+        elif item.text():
+            out.append(item.text())  # reading order, a blank line between paragraphs
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -134,20 +142,26 @@ def _md_escape(text: str) -> str:
 
 
 def _render_markdown(items: Sequence[ExportItem]) -> str:
+    """A heading per image, then its paragraphs in reading order.
+
+    Lines keep their breaks (a trailing backslash is Markdown's hard line break) and
+    paragraphs are Markdown paragraphs, so the page reads as it was laid out.
+    """
     out: list[str] = []
     for item in items:
         out.append(f"## {_md_escape(Path(item.name).name or item.name)}")
         out.append("")
         if item.result is None:
             out.append(f"*Failed: {_md_escape(item.error or 'no result')}*")
-        elif not item.lines():
+        elif not item.text().strip():
             out.append("*No text found.*")
         else:
-            out.append("| # | Text | Score |")
-            out.append("| ---: | --- | ---: |")
-            for n, (text, line) in enumerate(item.lines(), 1):
-                score = "edited" if line is None or line.text != text else f"{line.score:.3f}"
-                out.append(f"| {n} | {_md_escape(text)} | {score} |")
+            for block in item.text().split("\n\n"):
+                rows = [_md_escape(row) for row in block.split("\n") if row.strip()]
+                if rows:
+                    out.append("\\\n".join(rows))
+                    out.append("")
+            out.pop()
         out.append("")
     return "\n".join(out)
 

@@ -9,6 +9,7 @@ its own thread, so no callback ever runs on the worker thread.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import logging
 import queue
@@ -30,6 +31,8 @@ from desktop_ocr.engine import (
     ProviderReport,
     load_image,
 )
+from desktop_ocr.engine.pages import PageOptions, open_pages, read_page
+from desktop_ocr.engine.results import page_name
 from desktop_ocr.engine.sessions import SessionConstructor
 
 logger = logging.getLogger(__name__)
@@ -39,11 +42,17 @@ Source = Path | bytes
 
 @dataclass(frozen=True)
 class Job:
-    """One image to read: a file, or encoded image bytes (a pasted image)."""
+    """One image to read: a file, encoded image bytes (a pasted image), or one page.
+
+    `page` is the 0-based page of a PDF or multi-page TIFF, None for a whole file (of
+    which the first page is read).
+    """
 
     job_id: int
     source: Source
     name: str
+    page: int | None = None
+    page_count: int | None = None
 
 
 # -- events the worker posts ----------------------------------------------------------------
@@ -158,6 +167,10 @@ class OcrWorker:
         self._thread: threading.Thread | None = None
         self._engine: OcrEngine | None = None
         self._engine_error: str | None = None
+        self.page_options = PageOptions(
+            max_pixels=config.pipeline.max_image_pixels, apply_exif=config.pipeline.apply_exif
+        )
+        self._open: tuple[Path, object] | None = None  # the document last read from
 
     # -- called from any thread ----------------------------------------------------------
 
@@ -177,6 +190,31 @@ class OcrWorker:
             self._commands.append(job)
             self._cond.notify()
         return job
+
+    def submit_document(self, path: Path | str, name: str | None = None) -> list[Job]:
+        """Queues every page of a PDF or TIFF as a job of its own (an image as one job).
+
+        One job per page lets cancel keep the pages done and lets each page show its own
+        state and time. A file that cannot be opened (encrypted, damaged, missing) is
+        queued as one job, which fails with the reason like any bad image.
+        """
+        path = Path(path)
+        name = name or str(path)
+        try:
+            with open_pages(path, self.page_options) as source:
+                count = source.page_count
+        except ImageLoadError:
+            return [self.submit(path, name)]
+        if count == 1:
+            return [self.submit(path, name)]
+        jobs = [
+            Job(next(self._ids), path, page_name(name, index + 1, count), index, count)
+            for index in range(count)
+        ]
+        with self._cond:
+            self._commands.extend(jobs)
+            self._cond.notify()
+        return jobs
 
     def cancel(self) -> list[Job]:
         """Drops every waiting job (posting JobCancelled for each); the running one finishes."""
@@ -240,6 +278,7 @@ class OcrWorker:
                 self._build(command.config)
                 continue
             self._process(command)
+        self._close_document()
         self._engine = None
         logger.debug("worker stopped")
 
@@ -260,6 +299,11 @@ class OcrWorker:
             return
         self._engine = engine
         self._engine_error = None
+        self.page_options = dataclasses.replace(
+            self.page_options,
+            max_pixels=config.pipeline.max_image_pixels,
+            apply_exif=config.pipeline.apply_exif,
+        )
         seconds = time.perf_counter() - started
         logger.info("engine ready in %.2f s: %s", seconds, ", ".join(engine.providers.granted))
         warmed = config.runtime.warmup and not engine.providers.fell_back
@@ -310,10 +354,13 @@ class OcrWorker:
 
     def _ocr(self, engine: OcrEngine, job: Job) -> WorkerEvent:
         try:
-            started = time.perf_counter()
-            loaded = engine.load(job.source)
-            load_ms = (time.perf_counter() - started) * 1000
-            result = engine.run(loaded, load_ms=load_ms, started=started)
+            if isinstance(job.source, Path):
+                loaded, result = self._read_file(engine, job)
+            else:
+                started = time.perf_counter()
+                loaded = engine.load(job.source)
+                load_ms = (time.perf_counter() - started) * 1000
+                result = engine.run(loaded, load_ms=load_ms, started=started)
         except ImageLoadError as exc:
             return JobFailed(job.job_id, job.name, exc.reason)
         except OcrError as exc:
@@ -322,6 +369,32 @@ class OcrWorker:
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
         return JobDone(job.job_id, job.name, loaded, result)
+
+    def _read_file(self, engine: OcrEngine, job: Job) -> tuple[LoadedImage, OcrResult]:
+        """A page of a file; the document stays open while its pages follow each other."""
+        assert isinstance(job.source, Path)
+        if self._open is None or self._open[0] != job.source:
+            self._close_document()
+            self._open = (job.source, open_pages(job.source, self.page_options))
+        source = self._open[1]
+        index = job.page if job.page is not None else 0
+        page = source.page(index)  # type: ignore[attr-defined]
+        result = read_page(engine, page)
+        if job.page is None:
+            count = source.page_count  # type: ignore[attr-defined]
+            self._close_document()
+            if count > 1:
+                note = f"{count} pages: only the first was read; queue it as a document"
+                result = dataclasses.replace(result, notes=(*result.notes, note))
+        return page.image, result
+
+    def _close_document(self) -> None:
+        if self._open is not None:
+            try:
+                self._open[1].close()  # type: ignore[attr-defined]
+            except Exception:  # closing must never end the worker
+                logger.debug("closing %s failed", self._open[0], exc_info=True)
+            self._open = None
 
 
 def _fallback_message(engine: OcrEngine) -> str:
@@ -345,11 +418,21 @@ def rgb_image(loaded: LoadedImage) -> Image.Image:
     return Image.fromarray(cv2.cvtColor(loaded.display_bgr, cv2.COLOR_BGR2RGB))
 
 
-def load_preview(source: Source, config: EngineConfig) -> LoadedImage:
-    """Decodes an image the way the engine with `config` does, to show it again.
+def load_preview(
+    source: Source, config: EngineConfig, page: int | None = None, dpi: float | None = None
+) -> LoadedImage:
+    """Decodes an image (or renders a page) the way the worker did, to show it again.
 
     The window keeps only a few recent images in memory; older ones are decoded again
     from their source when the user goes back to them. Raises ImageLoadError.
     """
     opts = config.pipeline
+    if isinstance(source, Path) and (page is not None or source.suffix.lower() == ".pdf"):
+        options = PageOptions(
+            max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif, text_layer=False
+        )
+        if dpi is not None:
+            options = dataclasses.replace(options, dpi=dpi)
+        with open_pages(source, options) as pages:
+            return pages.page(page or 0).image
     return load_image(source, max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -58,13 +59,25 @@ def test_json_is_the_cli_record_per_image():
     assert data[1]["error"] == "cannot identify image file"
 
 
-def test_markdown_escapes_what_would_break_the_table():
+def test_markdown_escapes_what_would_become_formatting():
     text = render(ITEMS, "md")
     assert "## a.png" in text and "## bad.png" in text
-    assert "| 1 | 正品促销 | 0.900 |" in text
-    assert "| 2 | a \\| b \\*c\\* | 0.800 |" in text
+    assert "正品促销\\\na \\| b \\*c\\*\n" in text  # one paragraph, lines kept
     assert "*Failed: cannot identify image file*" in text
     assert "*No text found.*" in render([ExportItem("e.png", result=result())], "md")
+
+
+def test_txt_and_markdown_put_paragraphs_apart():
+    lines = tuple(
+        TextLine(BOX, text, 0.9, paragraph=para)
+        for text, para in (("Title", 0), ("first line", 1), ("second line", 1), ("next", 2))
+    )
+    paged = ExportItem("/x/p.pdf", result=dataclasses.replace(result(), lines=lines))
+    assert render([paged], "txt") == "Title\n\nfirst line\nsecond line\n\nnext\n"
+    md = render([paged], "md")
+    assert md == "## p.pdf\n\nTitle\n\nfirst line\\\nsecond line\n\nnext\n"
+    data = json.loads(render([paged], "json"))
+    assert [line["paragraph"] for line in data[0]["lines"]] == [0, 1, 1, 2]
 
 
 def test_csv_rows_read_back():
