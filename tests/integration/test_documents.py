@@ -1,0 +1,266 @@
+"""PDFs and multi-page TIFFs through `desktop-ocr ocr` and the worker, on generated files.
+
+A two-page, two-column PDF (English, then Chinese) is laid out by reportlab; its text
+layer is the truth. A scan of it (page images only) goes through the command with
+--pdf-out, and the searchable PDF that comes out is read back with PDFium: its text must
+match the truth in reading order, and its words must lie where the page shows them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import queue
+import time
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib import pdfencrypt
+from reportlab.pdfgen import canvas
+
+from benchmarks.column_pdfs import (
+    cjk_font_file,
+    edit_distance,
+    make_pdf,
+    page_texts,
+    scanned_copy,
+)
+from desktop_ocr.cli import main
+
+# Measured 0.000 and 0.000 for these two pages (normalised edit distance, NFKC, no
+# whitespace); row-by-row order gives 0.65 and 0.76. The floor leaves room for a
+# misread character or two, never for halves of two columns interleaved.
+MAX_EDIT_DISTANCE = 0.03
+PLACE_TOLERANCE_PT = 6.0
+
+
+@pytest.fixture(scope="module")
+def two_column_scan(tmp_path_factory) -> dict:
+    if cjk_font_file() is None:
+        pytest.skip("no CJK TrueType font (install fonts-wqy-microhei)")
+    tmp = tmp_path_factory.mktemp("docs")
+    english = make_pdf(tmp / "en.pdf", language="en", columns=2, seed=5)
+    chinese = make_pdf(tmp / "zh.pdf", language="zh", columns=2, seed=6)
+    merged = pdfium.PdfDocument.new()
+    for doc in (english, chinese):
+        source = pdfium.PdfDocument(doc.path)
+        merged.import_pages(source)
+        source.close()
+    born_digital = tmp / "born_digital.pdf"
+    merged.save(born_digital)
+    merged.close()
+    scan = scanned_copy(born_digital, tmp / "scan.pdf")
+    return {
+        "born_digital": born_digital,
+        "scan": scan,
+        "truth": [english.pages[0], chinese.pages[0]],
+        "tmp": tmp,
+    }
+
+
+@pytest.fixture(scope="module")
+def searchable(two_column_scan) -> dict:
+    out = two_column_scan["tmp"] / "searchable.pdf"
+    import contextlib
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(
+            ["ocr", "--format", "jsonl", "--pdf-out", str(out), str(two_column_scan["scan"])]
+        )
+    records = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    return {"code": code, "records": records, "out": out}
+
+
+def test_scan_pages_are_read_in_reading_order(two_column_scan, searchable):
+    assert searchable["code"] == 0
+    records = searchable["records"]
+    assert [(r["page"], r["pages"], r["text_layer"]) for r in records] == [
+        (1, 2, False),
+        (2, 2, False),
+    ]
+    for record, truth in zip(records, two_column_scan["truth"], strict=True):
+        text = "\n".join(line["text"] for line in record["lines"])
+        assert edit_distance(text, truth) <= MAX_EDIT_DISTANCE
+        paragraphs = [line["paragraph"] for line in record["lines"]]
+        assert paragraphs == sorted(paragraphs) and paragraphs[-1] >= 8
+
+
+def test_searchable_pdf_text_matches_the_source_in_order(two_column_scan, searchable):
+    out = searchable["out"]
+    texts = page_texts(out)
+    assert len(texts) == 2
+    for text, truth in zip(texts, two_column_scan["truth"], strict=True):
+        distance = edit_distance(text, truth)
+        assert distance <= MAX_EDIT_DISTANCE, (distance, text[:300])
+    doc = pdfium.PdfDocument(out)
+    try:
+        sizes = [doc[i].get_size() for i in range(len(doc))]
+    finally:
+        doc.close()
+    assert np.allclose(sizes, [(595.3, 841.9)] * 2, atol=1.0)  # A4, as the scan
+
+
+@pytest.mark.parametrize(("page", "word"), [(0, "Volunteers"), (1, "图书馆")])
+def test_found_words_lie_where_the_page_shows_them(two_column_scan, searchable, page, word):
+    expected = _found(two_column_scan["born_digital"], page, word)
+    found = _found(searchable["out"], page, word)
+    assert expected, f"{word} is not on the generated page"
+    assert len(found) == len(expected)
+    for (ex, ey), (fx, fy) in zip(sorted(expected), sorted(found), strict=True):
+        assert abs(ex - fx) <= PLACE_TOLERANCE_PT and abs(ey - fy) <= PLACE_TOLERANCE_PT
+
+
+def _found(path: Path, page_index: int, word: str) -> list[tuple[float, float]]:
+    """Centres of the places a PDF viewer's search finds `word` on a page."""
+    doc = pdfium.PdfDocument(path)
+    try:
+        textpage = doc[page_index].get_textpage()
+        searcher = textpage.search(word)
+        centres = []
+        while (hit := searcher.get_next()) is not None:
+            index, count = hit
+            boxes = np.array([textpage.get_charbox(i) for i in range(index, index + count)])
+            centres.append(
+                (float((boxes[:, 0].min() + boxes[:, 2].max()) / 2),
+                 float((boxes[:, 1].min() + boxes[:, 3].max()) / 2))
+            )  # fmt: skip
+        return centres
+    finally:
+        doc.close()
+
+
+def test_a_page_with_text_is_taken_as_it_is(two_column_scan, capsys):
+    code = main(["ocr", "--format", "jsonl", str(two_column_scan["born_digital"])])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [r["text_layer"] for r in records] == [True, True]
+    assert any("text layer" in note for note in records[0]["notes"])
+    for record, truth in zip(records, two_column_scan["truth"], strict=True):
+        text = "\n".join(line["text"] for line in record["lines"])
+        assert edit_distance(text, truth) == 0.0
+        assert all(line["words"] for line in record["lines"])
+
+
+def _bad_pdfs(tmp_path: Path) -> tuple[Path, Path]:
+    encrypted = tmp_path / "locked.pdf"
+    page = canvas.Canvas(str(encrypted), encrypt=pdfencrypt.StandardEncryption("secret"))
+    page.drawString(72, 720, "secret text")
+    page.showPage()
+    page.save()
+    whole = tmp_path / "whole.pdf"
+    page = canvas.Canvas(str(whole))
+    for n in range(3):
+        page.drawString(72, 720, f"page {n}")
+        page.showPage()
+    page.save()
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return encrypted, truncated
+
+
+def test_encrypted_and_truncated_pdfs_are_named_on_the_command_line(tmp_path, capsys):
+    encrypted, truncated = _bad_pdfs(tmp_path)
+    out = tmp_path / "out.pdf"
+    code = main(["ocr", "--pdf-out", str(out), str(encrypted), str(truncated)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{encrypted}: the PDF is encrypted with a password" in err
+    assert f"{truncated}: damaged or truncated PDF" in err
+    assert not out.exists()  # nothing was read, so no PDF is written
+    assert list(tmp_path.glob(".out.pdf.*")) == []
+
+
+def test_the_worker_fails_such_pdfs_with_the_reason(tmp_path):
+    from desktop_ocr.services.settings_store import build_engine_config
+    from desktop_ocr.services.worker import JobFailed, OcrWorker
+
+    encrypted, truncated = _bad_pdfs(tmp_path)
+    worker = OcrWorker(build_engine_config({}))
+    worker.start()
+    try:
+        jobs = worker.submit_document(encrypted) + worker.submit_document(truncated)
+        failed = _wait(worker, lambda e: isinstance(e, JobFailed), 2)
+    finally:
+        assert worker.stop(timeout=120)
+    assert [e.job_id for e in failed] == [j.job_id for j in jobs]
+    assert "encrypted with a password" in failed[0].reason
+    assert "damaged or truncated" in failed[1].reason
+
+
+def _tiff(path: Path, words: list[str]) -> Path:
+    font = ImageFont.load_default(size=48)
+    frames = []
+    for word in words:
+        frame = Image.new("L", (700, 200), 255)
+        ImageDraw.Draw(frame).text((40, 60), word, fill=0, font=font)
+        frames.append(frame)
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(150, 150))
+    return path
+
+
+WORDS = ["FIRST", "SECOND", "THIRD"]  # one word each: spacing is not under test here
+
+
+def test_a_multi_page_tiff_gives_every_page(tmp_path, capsys):
+    tiff = _tiff(tmp_path / "scan.tiff", WORDS)
+    code = main(["ocr", str(tiff)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out == [
+        f"==> {tiff} — page 1/3 <==",
+        WORDS[0],
+        f"==> {tiff} — page 2/3 <==",
+        WORDS[1],
+        f"==> {tiff} — page 3/3 <==",
+        WORDS[2],
+    ]
+
+
+def test_the_worker_queues_a_job_per_page_and_cancel_keeps_those_done(tmp_path):
+    from desktop_ocr.services.settings_store import build_engine_config
+    from desktop_ocr.services.worker import JobCancelled, JobDone, OcrWorker
+
+    tiff = _tiff(tmp_path / "scan.tiff", [*WORDS, "FOURTH", "FIFTH"])
+    worker = OcrWorker(build_engine_config({}))
+    worker.start()
+    try:
+        jobs = worker.submit_document(tiff, name="scan.tiff")
+        assert [j.name for j in jobs] == [f"scan.tiff — page {n}/5" for n in range(1, 6)]
+        (first,) = _wait(worker, lambda e: isinstance(e, JobDone), 1)
+        cancelled = worker.cancel()
+    finally:
+        assert worker.stop(timeout=120)
+    assert first.job_id == jobs[0].job_id
+    assert first.result.text == WORDS[0]
+    assert (first.result.page, first.result.page_count) == (1, 5)
+    assert cancelled and all(job.page is not None and job.page >= 1 for job in cancelled)
+    drained = []
+    while True:
+        try:
+            drained.append(worker.events.get_nowait())
+        except queue.Empty:
+            break
+    done_ids = {first.job_id} | {e.job_id for e in drained if isinstance(e, JobDone)}
+    cancelled_ids = {e.job_id for e in drained if isinstance(e, JobCancelled)}
+    assert done_ids | cancelled_ids == {j.job_id for j in jobs}
+    assert not done_ids & cancelled_ids
+
+
+def _wait(worker, wanted, count: int, timeout: float = 180.0) -> list:
+    found: list = []
+    deadline = time.monotonic() + timeout
+    while len(found) < count:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            pytest.fail(f"only {len(found)} of {count} events came")
+        try:
+            event = worker.events.get(timeout=min(left, 1.0))
+        except queue.Empty:
+            continue
+        if wanted(event):
+            found.append(event)
+    return found
