@@ -265,3 +265,14 @@ def _wait(worker, wanted, count: int, timeout: float = 180.0) -> list:
         if wanted(event):
             found.append(event)
     return found
+
+
+def test_a_200_page_pdf_streams_with_flat_memory(tmp_path):
+    from benchmarks.pdf_memory import measure, write_long_pdf
+
+    pdf = write_long_pdf(tmp_path / "long.pdf", 200)
+    readings = measure(pdf, dpi=200.0, ocr=False)
+    assert [pages for pages, _ in readings][-1] == 200
+    after_20 = next(mb for pages, mb in readings if pages == 20)
+    # One page at 200 dpi is 5.6 MB of pixels: keeping every page would add over 1 GB.
+    assert max(mb for _, mb in readings) - after_20 < 25.0, readings
