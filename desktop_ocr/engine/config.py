@@ -89,7 +89,7 @@ class PipelineOptions:
     apply_exif: bool = _opt(True, doc="rotate by the EXIF orientation tag")
     # rapidocr: top to bottom, 10 px rows; lines: rows by overlap; layout: columns in
     # turn and paragraphs (engine/layout.py)
-    reading_order: Literal["rapidocr", "lines", "layout"] = "rapidocr"
+    reading_order: Literal["rapidocr", "lines", "layout"] = "layout"
     rec_fallback: bool = _opt(True, doc="read a small image whole when no text is detected")
 
 

@@ -147,6 +147,30 @@ def test_batch_with_the_built_app_uses_worker_processes(
     assert not list((tmp_path / "ray").rglob("*.json"))
 
 
+def test_pdf_in_and_searchable_pdf_out_with_the_built_app(
+    cli: Path, tmp_path: Path, samples_dir: Path
+):
+    """pypdfium2 (its PDFium library) and reportlab (its CID font data) work frozen."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    scan = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(scan), pagesize=(400, 500))
+    page.drawImage(str(samples_dir / "rapidocr" / "ch_en_num.jpg"), 0, 0, 400, 500)
+    page.showPage()
+    page.save()
+    out = tmp_path / "searchable.pdf"
+    proc = run_app(cli, "ocr", "--pdf-out", str(out), str(scan), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "正品促销"
+    doc = pdfium.PdfDocument(out)
+    try:
+        text = doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()
+    assert "正品促销" in text
+
+
 def xdotool(*args: str) -> str:
     done = subprocess.run(
         ["xdotool", *args], capture_output=True, text=True, timeout=30, check=False
