@@ -9,7 +9,6 @@ its own thread, so no callback ever runs on the worker thread.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import itertools
 import logging
 import queue
@@ -31,9 +30,9 @@ from desktop_ocr.engine import (
     ProviderReport,
     load_image,
 )
-from desktop_ocr.engine.pages import PageOptions, open_pages, read_page
 from desktop_ocr.engine.results import page_name
 from desktop_ocr.engine.sessions import SessionConstructor
+from desktop_ocr.services.page_reader import PageReader, count_pages, page_options, render_page
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +166,7 @@ class OcrWorker:
         self._thread: threading.Thread | None = None
         self._engine: OcrEngine | None = None
         self._engine_error: str | None = None
-        self.page_options = PageOptions(
-            max_pixels=config.pipeline.max_image_pixels, apply_exif=config.pipeline.apply_exif
-        )
-        self._open: tuple[Path, object] | None = None  # the document last read from
+        self.pages = PageReader(page_options(config))
 
     # -- called from any thread ----------------------------------------------------------
 
@@ -200,12 +196,8 @@ class OcrWorker:
         """
         path = Path(path)
         name = name or str(path)
-        try:
-            with open_pages(path, self.page_options) as source:
-                count = source.page_count
-        except ImageLoadError:
-            return [self.submit(path, name)]
-        if count == 1:
+        count = count_pages(path, self.pages.options)
+        if count is None or count == 1:
             return [self.submit(path, name)]
         jobs = [
             Job(next(self._ids), path, page_name(name, index + 1, count), index, count)
@@ -278,7 +270,7 @@ class OcrWorker:
                 self._build(command.config)
                 continue
             self._process(command)
-        self._close_document()
+        self.pages.close()
         self._engine = None
         logger.debug("worker stopped")
 
@@ -299,11 +291,7 @@ class OcrWorker:
             return
         self._engine = engine
         self._engine_error = None
-        self.page_options = dataclasses.replace(
-            self.page_options,
-            max_pixels=config.pipeline.max_image_pixels,
-            apply_exif=config.pipeline.apply_exif,
-        )
+        self.pages.options = page_options(config, **_kept(self.pages.options))
         seconds = time.perf_counter() - started
         logger.info("engine ready in %.2f s: %s", seconds, ", ".join(engine.providers.granted))
         warmed = config.runtime.warmup and not engine.providers.fell_back
@@ -355,7 +343,7 @@ class OcrWorker:
     def _ocr(self, engine: OcrEngine, job: Job) -> WorkerEvent:
         try:
             if isinstance(job.source, Path):
-                loaded, result = self._read_file(engine, job)
+                loaded, result = self.pages.read(engine, job.source, job.page)
             else:
                 started = time.perf_counter()
                 loaded = engine.load(job.source)
@@ -370,31 +358,10 @@ class OcrWorker:
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
         return JobDone(job.job_id, job.name, loaded, result)
 
-    def _read_file(self, engine: OcrEngine, job: Job) -> tuple[LoadedImage, OcrResult]:
-        """A page of a file; the document stays open while its pages follow each other."""
-        assert isinstance(job.source, Path)
-        if self._open is None or self._open[0] != job.source:
-            self._close_document()
-            self._open = (job.source, open_pages(job.source, self.page_options))
-        source = self._open[1]
-        index = job.page if job.page is not None else 0
-        page = source.page(index)  # type: ignore[attr-defined]
-        result = read_page(engine, page)
-        if job.page is None:
-            count = source.page_count  # type: ignore[attr-defined]
-            self._close_document()
-            if count > 1:
-                note = f"{count} pages: only the first was read; queue it as a document"
-                result = dataclasses.replace(result, notes=(*result.notes, note))
-        return page.image, result
 
-    def _close_document(self) -> None:
-        if self._open is not None:
-            try:
-                self._open[1].close()  # type: ignore[attr-defined]
-            except Exception:  # closing must never end the worker
-                logger.debug("closing %s failed", self._open[0], exc_info=True)
-            self._open = None
+def _kept(options: object) -> dict[str, object]:
+    """The page settings a user chose, which a new engine config leaves as they are."""
+    return {"dpi": options.dpi, "text_layer": options.text_layer}  # type: ignore[attr-defined]
 
 
 def _fallback_message(engine: OcrEngine) -> str:
@@ -428,11 +395,5 @@ def load_preview(
     """
     opts = config.pipeline
     if isinstance(source, Path) and (page is not None or source.suffix.lower() == ".pdf"):
-        options = PageOptions(
-            max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif, text_layer=False
-        )
-        if dpi is not None:
-            options = dataclasses.replace(options, dpi=dpi)
-        with open_pages(source, options) as pages:
-            return pages.page(page or 0).image
+        return render_page(source, config, page or 0, dpi)
     return load_image(source, max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif)
