@@ -152,11 +152,16 @@ def test_pdf_in_and_searchable_pdf_out_with_the_built_app(
 ):
     """pypdfium2 (its PDFium library) and reportlab (its CID font data) work frozen."""
     import pypdfium2 as pdfium
+    from PIL import Image
     from reportlab.pdfgen import canvas
 
+    image = samples_dir / "rapidocr" / "ch_en_num.jpg"
+    with Image.open(image) as pil:
+        # A page that renders at the default 200 dpi to the image's own pixels.
+        size = (pil.width * 72 / 200, pil.height * 72 / 200)
     scan = tmp_path / "scan.pdf"
-    page = canvas.Canvas(str(scan), pagesize=(400, 500))
-    page.drawImage(str(samples_dir / "rapidocr" / "ch_en_num.jpg"), 0, 0, 400, 500)
+    page = canvas.Canvas(str(scan), pagesize=size)
+    page.drawImage(str(image), 0, 0, *size)
     page.showPage()
     page.save()
     out = tmp_path / "searchable.pdf"
