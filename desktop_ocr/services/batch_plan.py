@@ -106,7 +106,7 @@ def plan_batch(
     plan = BatchPlan()
     seen: set[str] = set()
     for root in roots:
-        found = expand_paths([root])
+        found = expand_paths([root], documents=True)
         top = root_name(root)
         for path, reason in found.skipped:
             if not _inside(os.path.realpath(path), out_real):

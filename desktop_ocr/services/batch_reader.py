@@ -91,8 +91,7 @@ class ItemReader:
             if item.page_index is None:
                 ocr = self.engine(item.source)
             else:
-                loaded = batch_pages.load_page(self.engine, item.source, item.page_index)
-                ocr = self.engine.run(loaded)
+                ocr = batch_pages.read_page(self.engine, item.source, item.page_index)
             result = ocr.to_dict()
             if item.page_index is not None:
                 result["page"] = item.page

@@ -276,3 +276,32 @@ def test_a_200_page_pdf_streams_with_flat_memory(tmp_path):
     after_20 = next(mb for pages, mb in readings if pages == 20)
     # One page at 200 dpi is 5.6 MB of pixels: keeping every page would add over 1 GB.
     assert max(mb for _, mb in readings) - after_20 < 25.0, readings
+
+
+def test_the_batch_reads_documents_page_by_page(tmp_path):
+    from desktop_ocr.services.batch_store import read_manifest
+    from tests.integration.test_cli import cli
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    tiff = _tiff(inputs / "scan.tiff", WORDS)
+    encrypted, _ = _bad_pdfs(tmp_path)
+    (inputs / "locked.pdf").write_bytes(encrypted.read_bytes())
+    page = canvas.Canvas(str(inputs / "born.pdf"))
+    page.drawString(72, 720, "Text that is already there")
+    page.showPage()
+    page.save()
+    out = tmp_path / "out"
+    proc = cli("batch", "--workers", "1", str(inputs), "--out", str(out))
+    assert proc.returncode == 1, proc.stderr[-3000:]  # the locked PDF fails
+    rows = read_manifest(out)
+    done = {(r["input"], r["page"]) for r in rows if r["status"] == "done"}
+    assert done == {(str(tiff), n) for n in (1, 2, 3)} | {(str(inputs / "born.pdf"), 1)}
+    (failed,) = [r for r in rows if r["status"] == "failed"]
+    assert failed["input"] == str(inputs / "locked.pdf")
+    assert "encrypted with a password" in failed["reason"]
+    second = json.loads((out / "inputs" / "scan.tiff" / "page-0002.json").read_text("utf-8"))
+    assert [line["text"] for line in second["lines"]] == [WORDS[1]]
+    born = json.loads((out / "inputs" / "born.pdf" / "page-0001.json").read_text("utf-8"))
+    assert born["text_layer"] is True
+    assert [line["text"] for line in born["lines"]] == ["Text that is already there"]
