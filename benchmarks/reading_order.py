@@ -66,7 +66,7 @@ def main() -> int:
                         started = time.perf_counter()
                         result = engine.run(page.image)
                         seconds += time.perf_counter() - started
-                        ours.append(edit_distance(result.text, truth))
+                        ours.append(edit_distance(result.page_text, truth))
                         boxes = np.array([ln.box for ln in result.lines]).reshape(-1, 4, 2)
                         rows_first = [
                             dataclasses.replace(result.lines[i], paragraph=None)

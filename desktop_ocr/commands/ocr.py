@@ -127,7 +127,7 @@ class _Output:
             if args.no_rec:
                 out.writelines(_box_text(line.box) + "\n" for line in result.lines)
             elif result.lines:
-                out.write(result.text + "\n")
+                out.write(result.page_text + "\n")
             for label, score in result.angles:
                 out.write(f"{label}\t{score:.4f}\n")
         out.flush()

@@ -164,7 +164,12 @@ class OcrResult:
 
     @property
     def text(self) -> str:
-        """The lines in reading order, a blank line between paragraphs."""
+        """The lines in reading order, one per row (row i is line i, as the window shows)."""
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def page_text(self) -> str:
+        """The lines in reading order, a blank line between paragraphs: the page to read."""
         return paragraph_text(self.lines)
 
     @property

@@ -44,7 +44,7 @@ class ExportItem:
         order with a blank line between paragraphs."""
         if self.edited_text is not None:
             return self.edited_text.rstrip("\n")
-        return self.result.text if self.result is not None else ""
+        return self.result.page_text if self.result is not None else ""
 
     def lines(self) -> list[tuple[str, TextLine | None]]:
         """The text per line as exported, each with its recognised line where one matches.
