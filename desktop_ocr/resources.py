@@ -6,7 +6,6 @@ folder, and each keeps data files in a different place; every lookup goes throug
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import sys
@@ -15,7 +14,6 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MODEL_PACKAGE = "rapidocr"
 
 
 def is_frozen() -> bool:
@@ -54,37 +52,19 @@ def asset_path(name: str) -> Path:
     return resource_path("assets", name)
 
 
-def model_package_dir() -> Path | None:
-    """The `models/` folder of the installed model package, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(MODEL_PACKAGE)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "models"
-        if folder.is_dir():
-            return folder
-    return None
-
-
 MODEL_DIR_ENV = "DESKTOP_OCR_MODEL_DIR"
+DATA_DIR_ENV = "DESKTOP_OCR_DATA_DIR"
 
 
-def model_dirs() -> list[Path]:
-    """Folders searched for model files named in a config, in order.
+def user_data_dir() -> Path:
+    """DESKTOP_OCR_DATA_DIR when set, else the platform's data folder for the app.
 
-    DESKTOP_OCR_MODEL_DIR, when set, is the only one: a portable install or a folder of
-    one's own models then decides alone which files are used.
+    Added model packs live here (`models/<pack>/`), apart from the settings, so that
+    clearing one never loses the other.
     """
-    override = os.environ.get(MODEL_DIR_ENV)
+    override = os.environ.get(DATA_DIR_ENV)
     if override:
-        return [Path(override).expanduser()]
-    dirs: list[Path] = []
-    if is_frozen():
-        dirs.append(Path(sys._MEIPASS) / "models")  # type: ignore[attr-defined]
-    package_models = model_package_dir()
-    if package_models is not None:
-        dirs.append(package_models)
-    return dirs
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("desktop-ocr", appauthor=False))

@@ -1,14 +1,17 @@
 # Builds the one-folder app of one flavour in its own venv: dist\desktop-ocr-<flavour>[-cuda]\.
 #
 #   powershell -ExecutionPolicy Bypass -File tools\build_app.ps1 [-Flavour cpu|gpu] [-WithCuda]
+#       [-Packs ppocrv4-mobile,ppocrv6-tiny]
 #
 # cpu: onnxruntime; gpu: onnxruntime-gpu (the two never share a venv: .venv-build-<flavour>).
 # -WithCuda (gpu only) also bundles CUDA and cuDNN from the nvidia-* pip packages.
+# -Packs adds model packs to the default one, fetched with `desktop-ocr models add` first.
 # -Python picks the interpreter the venv is made from (default: py -3).
 # The last line printed is the path of the windowed executable.
 param(
     [ValidateSet("cpu", "gpu")] [string] $Flavour = "cpu",
     [switch] $WithCuda,
+    [string[]] $Packs = @(),
     [string] $Python = ""
 )
 $ErrorActionPreference = "Stop"
@@ -43,10 +46,14 @@ if ($WithCuda) {
     & $Py tools\bundle_plan.py cuda-extra | Set-Content -Encoding ascii "$Venv\cuda.txt"
     Invoke-Checked $Py ($Pip + @("-r", "$Venv\cuda.txt"))
 }
+if ($Packs.Count -gt 0) {
+    Invoke-Checked $Py (@("-m", "desktop_ocr", "models", "add") + $Packs)
+}
 $Installed = Get-Date
 
 $env:DESKTOP_OCR_FLAVOUR = $Flavour
 $env:DESKTOP_OCR_BUNDLE_CUDA = if ($WithCuda) { "1" } else { "0" }
+$env:DESKTOP_OCR_BUNDLE_PACKS = $Packs -join ","
 Invoke-Checked $Py @("-m", "PyInstaller", "build.spec", "--noconfirm", "--log-level", "WARN",
     "--distpath", "dist", "--workpath", "build\pyinstaller-$Flavour")
 $Done = Get-Date

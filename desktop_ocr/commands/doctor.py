@@ -11,8 +11,9 @@ from desktop_ocr import __version__
 from desktop_ocr.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from desktop_ocr.engine.config import load_config
 from desktop_ocr.engine.errors import ConfigError, ModelLoadError
+from desktop_ocr.engine.packs import ADD_COMMAND, locate_pack
 from desktop_ocr.engine.sessions import SessionFactory
-from desktop_ocr.resources import config_path, model_dirs
+from desktop_ocr.resources import config_path
 from desktop_ocr.services.machine_info import machine_info
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,13 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"available:   {', '.join(info.available_providers)}\n")
     out.write("             (this lists what the package was built with, not what works here)\n")
     out.write(f"config:      {base.source} (device: {base.device})\n")
-    out.write(f"model dirs:  {', '.join(map(str, model_dirs())) or 'none found'}\n")
+    location = locate_pack(base.pack)
+    found = (
+        location.where
+        if location.installed
+        else (f"not installed: run `{ADD_COMMAND.format(name=base.pack.name)}`")
+    )
+    out.write(f"model pack:  {base.pack.title} ({base.pack.name}): {found}\n")
     status = EXIT_OK
     for device in ("cpu", "cuda"):
         config = base.with_overrides({"device": device})

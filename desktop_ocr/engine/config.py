@@ -8,6 +8,7 @@ the file and the dotted key; an unknown key is logged as a warning and kept in
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import types
@@ -19,6 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from desktop_ocr.engine.errors import ConfigError
+from desktop_ocr.engine.packs import DEFAULT_PACK, PACKS, ModelPack
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +67,26 @@ class CudaOptions:
 
 @dataclass(frozen=True)
 class ModelFiles:
-    """Model file names (looked up in the model folders) or paths."""
+    """The model pack, and any single file a config puts in place of the pack's own.
 
-    det: str = "ch_PP-OCRv4_det_infer.onnx"
-    cls: str = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
-    rec: str = "ch_PP-OCRv4_rec_infer.onnx"
+    A file is a name (looked up in the pack's folders) or a path (relative to the config).
+    After loading, det, cls and rec are always set: from the config, or from the pack.
+    """
+
+    pack: str = _opt(DEFAULT_PACK, doc="the model pack: `desktop-ocr models` lists them")
+    det: str | None = None
+    cls: str | None = None
+    rec: str | None = None
     rec_keys: str | None = _opt(None, doc="character list file; default: rec model metadata")
+
+    def __post_init__(self) -> None:
+        # A ModelFiles made in code rather than loaded still names every file.
+        pack = PACKS.get(self.pack)
+        if pack is None:
+            return
+        for role in ("det", "cls", "rec"):
+            if getattr(self, role) is None:
+                object.__setattr__(self, role, pack.files[role].name)
 
 
 @dataclass(frozen=True)
@@ -156,18 +172,29 @@ class EngineConfig:
     rec: RecOptions = field(default_factory=RecOptions)
     source: str | None = field(default=None, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # The mapping as written (before the pack was laid under it), so that overrides,
+    # a new pack among them, apply to what the user wrote rather than to resolved values.
+    written: Any = field(default=None, compare=False, repr=False)
 
     def to_mapping(self) -> dict[str, Any]:
         """The YAML-ready form: what `from_mapping` reads back to an equal config."""
         data = _to_plain(self)
-        data.pop("source", None)
-        data.pop("warnings", None)
+        for name in _SKIP_FIELDS:
+            data.pop(name, None)
         return data
 
     def with_overrides(self, overrides: dict[str, Any]) -> EngineConfig:
-        """A new config with a nested mapping of values laid over this one, validated."""
-        merged = deep_merge(self.to_mapping(), overrides)
-        return config_from_mapping(merged, source=self.source)
+        """A new config with a nested mapping of values laid over this one, validated.
+
+        A different `models.pack` among the overrides brings that pack's files and
+        settings, except where this config's own file set them.
+        """
+        base = self.written if isinstance(self.written, dict) else self.to_mapping()
+        return config_from_mapping(deep_merge(base, overrides), source=self.source)
+
+    @property
+    def pack(self) -> ModelPack:
+        return PACKS[self.models.pack]
 
     @property
     def base_dir(self) -> Path | None:
@@ -175,7 +202,7 @@ class EngineConfig:
         return Path(self.source).parent if self.source else None
 
 
-_SKIP_FIELDS = {"source", "warnings"}
+_SKIP_FIELDS = {"source", "warnings", "written"}
 
 
 def _to_plain(value: Any) -> Any:
@@ -301,9 +328,38 @@ def config_from_mapping(data: Any, source: str | None = None) -> EngineConfig:
     anchors relative model paths.
     """
     warnings: list[str] = []
-    cfg = _build(EngineConfig, data, source, "", warnings)
+    raw = data if isinstance(data, dict) else ({} if data is None else data)
+    if isinstance(raw, dict):
+        pack = _pack_of(raw, source)
+        raw = deep_merge(pack.defaults(), _without_unset_models(raw))
+    cfg = _build(EngineConfig, raw, source, "", warnings)
     _check_cross_fields(cfg, source)
-    return dataclasses.replace(cfg, source=source, warnings=tuple(warnings))
+    written = copy.deepcopy(data) if isinstance(data, dict) else None
+    return dataclasses.replace(cfg, source=source, warnings=tuple(warnings), written=written)
+
+
+def _pack_of(data: dict[str, Any], source: str | None) -> ModelPack:
+    """The pack a config mapping names (the default pack when it names none)."""
+    models = data.get("models")
+    name = models.get("pack", DEFAULT_PACK) if isinstance(models, dict) else DEFAULT_PACK
+    if name is None:
+        name = DEFAULT_PACK
+    if not isinstance(name, str) or name not in PACKS:
+        raise ConfigError(
+            source,
+            "models.pack",
+            f"must be one of {', '.join(PACKS)}; got {_describe(name)} "
+            "(`desktop-ocr models` lists the packs)",
+        )
+    return PACKS[name]
+
+
+def _without_unset_models(data: dict[str, Any]) -> dict[str, Any]:
+    """The mapping without `models` keys set to null: null means "the pack's own file"."""
+    models = data.get("models")
+    if not isinstance(models, dict):
+        return data
+    return {**data, "models": {k: v for k, v in models.items() if v is not None}}
 
 
 def _check_cross_fields(cfg: EngineConfig, source: str | None) -> None:

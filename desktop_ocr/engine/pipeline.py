@@ -118,7 +118,7 @@ class OcrEngine:
     def _characters(self, runner: ModelRunner) -> list[str]:
         keys = self.config.models.rec_keys
         if keys:
-            path = resolve_model("rec_keys", keys, self.config.base_dir)
+            path = resolve_model("rec_keys", keys, self.config)
             try:
                 chars = read_character_file(path)
             except (OSError, UnicodeDecodeError) as exc:
@@ -282,6 +282,8 @@ class OcrEngine:
             source=loaded.source,
             angles=angles,
             notes=loaded.notes + ((self.cuda_failure.note(),) if self.cuda_failure else ()),
+            pack=self.config.models.pack,
+            config=Path(self.config.source).name if self.config.source else "",
         )
 
     def _read_whole(

@@ -161,6 +161,8 @@ class OcrResult:
     page: int | None = None  # 1-based page of a PDF or multi-page TIFF
     page_count: int | None = None
     text_layer: bool = False  # the lines are the PDF's own text, not read by OCR
+    pack: str = ""  # the model pack that read it
+    config: str = ""  # the config file it was read with (its name)
 
     @property
     def text(self) -> str:
@@ -190,6 +192,8 @@ class OcrResult:
             "providers": list(self.providers.granted),
             "requested": list(self.providers.requested),
             "notes": list(self.notes),
+            "pack": self.pack,
+            "config": self.config,
         }
         if self.page is not None:
             data["page"] = self.page

@@ -24,20 +24,23 @@ from typing import Any
 
 import numpy as np
 
-from desktop_ocr import resources
 from desktop_ocr.engine.config import EngineConfig, RuntimeOptions
 from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda
 from desktop_ocr.engine.errors import InferenceError, ModelLoadError
+from desktop_ocr.engine.packs import (
+    PACKS,
+    locate_pack,
+    model_folders,
+    pack_fix,
+    pack_owning,
+    pack_places,
+)
 from desktop_ocr.engine.results import ProviderReport
 
 logger = logging.getLogger(__name__)
 
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
-MODEL_FIX = (
-    "Reinstall the model package with `pip install --force-reinstall rapidocr==3.4.0`, "
-    "or set models.{role} in the config to the path of a valid .onnx file."
-)
 
 _preload_lock = threading.Lock()
 _preload_output: str | None = None
@@ -170,22 +173,63 @@ def session_options(runtime: RuntimeOptions) -> Any:
     return opts
 
 
-def resolve_model(role: str, name: str, base_dir: Path | None) -> Path:
-    """Finds a model file by path (relative to the config) or by name in the model folders."""
+def resolve_model(role: str, name: str, config: EngineConfig) -> Path:
+    """Finds a model file: the pack's own, a path (relative to the config), or a name.
+
+    A bare name that is not the pack's file is looked for in every pack's folders, so a
+    config may mix files of two packs; DESKTOP_OCR_MODEL_DIR, when set, is the only folder.
+    """
+    pack = config.pack
     candidate = Path(name).expanduser()
-    tried: list[Path] = []
     if candidate.is_absolute() or len(candidate.parts) > 1:
-        if not candidate.is_absolute() and base_dir is not None:
-            candidate = base_dir / candidate
-        tried.append(candidate)
-    else:
-        tried.extend(folder / name for folder in resources.model_dirs())
-    for path in tried:
-        if path.is_file():
-            return path
-    where = ", ".join(str(p.parent) for p in tried) or "no model folder (is rapidocr installed?)"
+        if not candidate.is_absolute() and config.base_dir is not None:
+            candidate = config.base_dir / candidate
+        if candidate.is_file():
+            return candidate
+        raise ModelLoadError(
+            f"{role} ({name})",
+            f"file not found (looked for {candidate})",
+            f"Set models.{role} in the config to the path of a valid file, or remove it to use "
+            f"the {pack.title} pack's own.",
+        )
+    tried: list[str] = []
+    for owner in (pack, *(p for p in PACKS.values() if p is not pack)):
+        for file_role, file in owner.files.items():
+            if file.name != name:
+                continue
+            location = locate_pack(owner)
+            if file_role in location.paths:
+                return location.paths[file_role]
+            tried.append(owner.name)
+    if tried:
+        owner = PACKS[tried[0]]
+        raise ModelLoadError(
+            f"{role} ({name})",
+            f"file not found: the {owner.title} model pack is not installed "
+            f"(looked in {pack_places(owner)})",
+            pack_fix(owner),
+        )
+    folders = model_folders()
+    for folder in folders:
+        if (folder / name).is_file():
+            return folder / name
+    where = ", ".join(str(f) for f in folders) or "no model folder"
     raise ModelLoadError(
-        f"{role} ({name})", f"file not found (looked in {where})", MODEL_FIX.format(role=role)
+        f"{role} ({name})",
+        f"file not found (looked in {where})",
+        f"Put {name} in one of those folders, or set models.{role} in the config to its path.",
+    )
+
+
+def damaged_fix(config: EngineConfig, role: str) -> str:
+    """What to do about a model file that exists but onnxruntime cannot load."""
+    name = getattr(config.models, role) or ""
+    owner = pack_owning(Path(name).name, config.pack) if Path(name).name == name else None
+    if owner is not None:
+        return f"The file is damaged or incomplete. {pack_fix(owner)}"
+    return (
+        f"Set models.{role} in the config to the path of a valid .onnx file, or remove it to "
+        f"use the {config.pack.title} pack's own."
     )
 
 
@@ -247,7 +291,7 @@ class SessionFactory:
     def create(self, role: str, model_name: str) -> ModelRunner:
         import onnxruntime as ort
 
-        path = resolve_model(role, model_name, self.config.base_dir)
+        path = resolve_model(role, model_name, self.config)
         cuda = self.config.device == "cuda"
         if cuda:
             preload = preload_cuda_libraries()
@@ -266,7 +310,7 @@ class SessionFactory:
         except Exception as exc:  # onnxruntime's errors carry no stable type
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelLoadError(
-                f"{role} ({path})", f"cannot be loaded: {text}", MODEL_FIX.format(role=role)
+                f"{role} ({path})", f"cannot be loaded: {text}", damaged_fix(self.config, role)
             ) from exc
         said = "".join(native).strip()
         if said:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_ocr.engine import ModelLoadError, OcrEngine, load_config
+from desktop_ocr.engine.packs import locate_pack
 from tests.integration.test_cli import cli
 
 
@@ -14,7 +15,30 @@ def test_missing_model_names_the_file(tmp_path):
         OcrEngine(cfg)
     message = str(caught.value)
     assert "gone_rec.onnx" in message and "not found" in message
-    assert "pip install" in caught.value.fix
+    assert "models.rec" in caught.value.fix and "PP-OCRv6 small" in caught.value.fix
+
+
+def test_missing_pack_file_says_how_to_get_the_pack_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESKTOP_OCR_MODEL_DIR", str(tmp_path))
+    with pytest.raises(ModelLoadError) as caught:
+        OcrEngine(load_config())
+    assert "PP-OCRv6 small model pack is not installed" in str(caught.value)
+    assert "desktop-ocr models add ppocrv6-small" in caught.value.fix
+
+
+def test_damaged_pack_file_says_how_to_get_the_pack_back(tmp_path, monkeypatch):
+    pack = load_config().pack
+    folder = tmp_path / pack.name
+    folder.mkdir()
+    for role, path in locate_pack(pack).paths.items():
+        data = path.read_bytes()
+        (folder / path.name).write_bytes(data[:4000] if role == "rec" else data)
+    monkeypatch.setenv("DESKTOP_OCR_MODEL_DIR", str(tmp_path))
+    with pytest.raises(ModelLoadError) as caught:
+        OcrEngine(load_config())
+    assert "cannot be loaded" in str(caught.value)
+    assert str(folder / pack.files["rec"].name) in str(caught.value)
+    assert "desktop-ocr models add ppocrv6-small" in caught.value.fix
 
 
 def test_damaged_model_names_the_file(tmp_path):
@@ -27,11 +51,9 @@ def test_damaged_model_names_the_file(tmp_path):
 
 
 def test_model_named_relative_to_its_config(tmp_path):
-    from desktop_ocr import resources
-
     folder = tmp_path / "cfg"
     (folder / "m").mkdir(parents=True)
-    det = next(d / "ch_PP-OCRv4_det_infer.onnx" for d in resources.model_dirs())
+    det = locate_pack(load_config().pack).paths["det"]
     (folder / "m" / "my_det.onnx").write_bytes(det.read_bytes())
     (folder / "ocr.yaml").write_text("models:\n  det: m/my_det.onnx\n")
     engine = OcrEngine(load_config(folder / "ocr.yaml"))
@@ -44,4 +66,4 @@ def test_cli_reports_a_missing_model_and_exits_2(tmp_path, samples_dir):
     proc = cli("ocr", "--config", str(cfg), str(samples_dir / "rapidocr" / "en.jpg"))
     assert proc.returncode == 2
     assert "nope.onnx" in proc.stderr
-    assert "pip install" in proc.stderr
+    assert "not found" in proc.stderr and "models.cls" in proc.stderr

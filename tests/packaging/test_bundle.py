@@ -77,9 +77,10 @@ def run_app(program: Path, *args: str, tmp_path: Path) -> subprocess.CompletedPr
 def test_bundle_layout(app: Path, internal: Path):
     configs = {p.name for p in (internal / "configs").glob("*.yaml")}
     assert {"config.yaml", "config_gpu.yaml"} <= configs
-    models = plan.model_names(REPO / "configs")
-    for name in models:
-        assert (internal / "models" / name).stat().st_size > 100_000, name
+    from desktop_ocr.engine.packs import DEFAULT_PACK, get_pack
+
+    for file in get_pack(DEFAULT_PACK).files.values():
+        assert (internal / "models" / DEFAULT_PACK / file.name).stat().st_size == file.size
     for asset in ("icon.png", "sample.png"):
         assert (internal / "assets" / asset).is_file(), asset
     assert any((internal / "tkinterdnd2" / "tkdnd").iterdir()), "tkdnd is not bundled"
@@ -109,8 +110,7 @@ def test_selftest_of_the_built_app(cli: Path, tmp_path: Path):
 def test_windowed_program_runs_commands_too(app: Path, tmp_path: Path):
     proc = run_app(app, "doctor", tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    internal = app.parent / "_internal"
-    assert f"model dirs:  {internal / 'models'}" in proc.stdout
+    assert "model pack:  PP-OCRv6 small (ppocrv6-small): bundled with the app" in proc.stdout
     assert "CPU   session" in proc.stdout and "[granted]" in proc.stdout
     assert "CUDA  session" in proc.stdout  # and why it is not granted, on a machine without
 

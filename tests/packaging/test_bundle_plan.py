@@ -80,23 +80,27 @@ def test_a_venv_must_hold_exactly_the_flavours_onnxruntime():
     assert len(plan.installed_onnxruntime()) == 1
 
 
-def test_model_files_are_those_the_configs_name():
-    files = plan.model_files(REPO / "configs", plan.model_package_dir())
-    names = {path.name for path in files}
-    assert len(names) == 3 and all(name.endswith(".onnx") for name in names)
-    assert all(path.stat().st_size > 100_000 for path in files)
+def test_the_default_pack_and_those_asked_for_are_bundled():
+    from desktop_ocr.engine.packs import DEFAULT_PACK, get_pack
+
+    assert plan.bundled_pack_names({}) == [DEFAULT_PACK]
+    assert plan.bundled_pack_names({plan.PACKS_ENV: "ppocrv6-tiny, ppocrv4-mobile"}) == [
+        DEFAULT_PACK,
+        "ppocrv6-tiny",
+        "ppocrv4-mobile",
+    ]
+    with pytest.raises(plan.PlanError, match="unknown model pack 'v9'"):
+        plan.bundled_pack_names({plan.PACKS_ENV: "v9"})
+    files = plan.pack_files([DEFAULT_PACK])
+    pack = get_pack(DEFAULT_PACK)
+    assert sorted(p.name for p, _ in files) == sorted(f.name for f in pack.files.values())
+    assert {folder for _, folder in files} == {f"models/{DEFAULT_PACK}"}
 
 
-def test_a_model_missing_from_the_package_stops_the_build(tmp_path):
-    configs = tmp_path / "configs"
-    configs.mkdir()
-    (configs / "a.yaml").write_text("models:\n  det: det.onnx\n  rec: /abs/elsewhere.onnx\n")
-    models = tmp_path / "models"
-    models.mkdir()
-    with pytest.raises(plan.PlanError, match=r"lacks det\.onnx"):
-        plan.model_files(configs, models)
-    (models / "det.onnx").write_bytes(b"x")
-    assert plan.model_files(configs, models) == [models / "det.onnx"]
+def test_a_pack_missing_on_the_build_machine_stops_the_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESKTOP_OCR_MODEL_DIR", str(tmp_path))
+    with pytest.raises(plan.PlanError, match="models add ppocrv6-small"):
+        plan.pack_files(["ppocrv6-small"])
 
 
 @pytest.mark.parametrize(
