@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from desktop_ocr import resources
+from desktop_ocr.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class ModelPack:
     languages: str
     licence: str
     hint: str  # speed and accuracy in a few words, for the settings panel
+    # languages and hint are marked for the interface's catalogue; the window translates them.
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -156,13 +158,13 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                     }
                 ),
                 source=_V6_SOURCE,
-                languages=(
+                languages=N_(
                     "Chinese (simplified and traditional), English, Japanese and 46 "
                     "Latin-script languages (French, German, Spanish, Portuguese, Italian, "
                     "Polish, Vietnamese, ...)"
                 ),
                 licence="Apache-2.0",
-                hint="most accurate; the default",
+                hint=N_("most accurate; the default"),
                 settings=_frozen(
                     {
                         "det": {
@@ -200,9 +202,9 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                     }
                 ),
                 source=_V4_SOURCE,
-                languages="Chinese (simplified), English",
+                languages=N_("Chinese (simplified), English"),
                 licence="Apache-2.0",
-                hint="the models of rapidocr_onnxruntime 1.4.4; runs English words together",
+                hint=N_("the models of rapidocr_onnxruntime 1.4.4; runs English words together"),
                 settings=_frozen(
                     {
                         "det": {
@@ -245,9 +247,9 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                     }
                 ),
                 source=_V5_SOURCE,
-                languages="Chinese (simplified and traditional), English, Japanese, pinyin",
+                languages=N_("Chinese (simplified and traditional), English, Japanese, pinyin"),
                 licence="Apache-2.0",
-                hint="fast; reads less well than PP-OCRv6 small",
+                hint=N_("fast; reads less well than PP-OCRv6 small"),
                 settings=_frozen(
                     {
                         "det": {
@@ -290,12 +292,12 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                     }
                 ),
                 source=_ONNXOCR4_SOURCE,
-                languages=(
+                languages=N_(
                     "Chinese (simplified and traditional), English and 46 Latin-script "
                     "languages (no Japanese)"
                 ),
                 licence="Apache-2.0",
-                hint="smallest and fastest; least accurate",
+                hint=N_("smallest and fastest; least accurate"),
                 settings=_frozen(
                     {
                         "det": {

@@ -8,22 +8,15 @@ import tkinter as tk
 from dataclasses import dataclass
 
 from desktop_ocr import __version__
-from desktop_ocr.engine.config import EngineConfig, ModelFiles
+from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.cuda_diagnosis import onnxruntime_build
+from desktop_ocr.engine.packs import ADD_COMMAND, PACKS, locate_pack
 from desktop_ocr.gui.message_dialog import MessageDialog
 from desktop_ocr.i18n import _
 
 logger = logging.getLogger(__name__)
 
 APP_NAME = "Desktop OCR"
-# The bundled PP-OCR models (PaddleOCR, shipped in the rapidocr wheel): what they do.
-_DEFAULT_MODELS = ModelFiles()
-BUNDLED_MODELS = {
-    _DEFAULT_MODELS.det: "PP-OCRv4 mobile text detection",
-    _DEFAULT_MODELS.cls: "PP-OCR v2.0 mobile text angle classifier",
-    _DEFAULT_MODELS.rec: "PP-OCRv4 mobile text recognition",
-}
-BUNDLED_LICENCE = "Apache-2.0"
 
 
 @dataclass(frozen=True)
@@ -32,7 +25,9 @@ class AboutInfo:
 
     version: str
     onnxruntime: str
-    models: tuple[tuple[str, str, str], ...]  # (file, what it is, licence)
+    models: tuple[tuple[str, str], ...]  # (role, file) of the pack in use
+    packs: tuple[tuple[str, str, str, str], ...]  # (title, languages, licence, where)
+    pack_title: str
     platform: str
 
     def text(self) -> str:
@@ -43,9 +38,13 @@ class AboutInfo:
             f"onnxruntime: {self.onnxruntime}",
             f"Python {platform.python_version()}, Tk {tk.TkVersion}, {self.platform}",
             "",
-            _("Models:"),
+            _("Reading with the {pack} model pack:").format(pack=self.pack_title),
         ]
-        lines += [f"  {name}: {what} ({licence})" for name, what, licence in self.models]
+        lines += [f"  {role}: {name}" for role, name in self.models]
+        lines += ["", _("Model packs (PaddleOCR's PP-OCR models):")]
+        for title, languages, licence, where in self.packs:
+            lines.append(f"  {title} ({licence}): {languages}")
+            lines.append(f"    {where}")
         lines += ["", _("{app} is licensed under Apache-2.0.").format(app=APP_NAME)]
         return "\n".join(lines)
 
@@ -53,15 +52,26 @@ class AboutInfo:
 def about_info(config: EngineConfig) -> AboutInfo:
     package, version, cuda = onnxruntime_build()
     build = f"{package} {version}" + (f", built for CUDA {cuda}" if cuda else ", CPU only")
-    models = []
-    for role in ("det", "cls", "rec"):
-        name = getattr(config.models, role)
-        what = BUNDLED_MODELS.get(name)
-        if what is not None:
-            models.append((name, what, BUNDLED_LICENCE))
-        else:
-            models.append((name, f"{role} model named in the config", "see its source"))
-    return AboutInfo(__version__, build, tuple(models), platform.platform(terse=True))
+    models = tuple((role, getattr(config.models, role) or "") for role in ("det", "cls", "rec"))
+    packs = []
+    for pack in PACKS.values():
+        location = locate_pack(pack)
+        where = (
+            _("found: {where}").format(where=location.where)
+            if location.installed
+            else _("not installed: run `{command}`").format(
+                command=ADD_COMMAND.format(name=pack.name)
+            )
+        )
+        packs.append((pack.title, _(pack.languages), pack.licence, where))
+    return AboutInfo(
+        __version__,
+        build,
+        models,
+        tuple(packs),
+        config.pack.title,
+        platform.platform(terse=True),
+    )
 
 
 class AboutDialog(MessageDialog):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_ocr.engine.config import EngineConfig
+from desktop_ocr.engine.packs import PACKS
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings
 from desktop_ocr.i18n import _, ngettext
 from desktop_ocr.services.exporters import ExportItem
@@ -37,12 +38,15 @@ def format_ms(ms: float) -> str:
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
-def origin_text(config_source: str | None) -> str:
-    """What read an image, as the window names it: the config file it was read with.
+def origin_text(config_source: str | None, pack: str | None = None) -> str:
+    """What read an image, as the window names it: the model pack and the config file.
 
-    One place, so that when results carry a model pack its name joins the file here.
+    Two configs on one machine can read the same image differently, so every result and
+    the status bar say which pack and file produced it.
     """
-    return Path(config_source).name if config_source else _("current settings")
+    config = Path(config_source).name if config_source else _("current settings")
+    model = PACKS[pack].title if pack in PACKS else pack
+    return f"{model} · {config}" if model else config
 
 
 @dataclass
@@ -335,8 +339,8 @@ class WindowController:
         self.changes.timings = True
         count = len(event.result.lines)
         self.changes.message = Message(
-            ngettext(
-                "{name}: {n} line in {time}.", "{name}: {n} lines in {time}.", count
-            ).format(name=entry.name, n=count, time=format_ms(event.result.timings.total))
+            ngettext("{name}: {n} line in {time}.", "{name}: {n} lines in {time}.", count).format(
+                name=entry.name, n=count, time=format_ms(event.result.timings.total)
+            )
         )
         self.changes.finished = entry.job_id

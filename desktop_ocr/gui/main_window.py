@@ -289,7 +289,8 @@ class MainWindow(AddingWork, WindowDialogs):
             self.status.set_engine_failed(controller.engine_error.split(":")[0][:60])
         elif controller.providers is not None:
             self.status.set_providers(
-                controller.providers, origin_text(controller.engine_config.source)
+                controller.providers,
+                origin_text(controller.engine_config.source, controller.engine_config.models.pack),
             )
         else:
             self.status.set_loading(controller.loading_device or "cpu")
@@ -394,4 +395,3 @@ class MainWindow(AddingWork, WindowDialogs):
         self._settings_dialog = None
         self.display.release()
         gc.collect()
-

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
-import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from tkinter import ttk
 from typing import Any
 
-from desktop_ocr.engine.config import CudaOptions, EngineConfig
+from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.errors import ConfigError
+from desktop_ocr.engine.packs import DEFAULT_PACK
 from desktop_ocr.gui.appearance_box import AppearanceBox
 from desktop_ocr.gui.message_dialog import place_over
-from desktop_ocr.i18n import N_, _
+from desktop_ocr.gui.pack_box import PackBox
+from desktop_ocr.gui.settings_fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    Field,
+    FieldError,
+    display_value,
+    parse_value,
+)
+from desktop_ocr.i18n import _
 from desktop_ocr.services.settings_store import (
     base_values,
     build_engine_config,
@@ -28,143 +36,7 @@ from desktop_ocr.services.settings_store import (
 
 logger = logging.getLogger(__name__)
 
-MIB = 1024 * 1024
 DEFAULT_DEVICE = "cpu"  # what a user who never opened the settings runs
-
-
-def _choices(name: str) -> tuple[str, ...]:
-    """The allowed words of a CudaOptions field, read from its type."""
-    return tuple(typing.get_args(typing.get_type_hints(CudaOptions)[name]))
-
-
-@dataclass(frozen=True)
-class Field:
-    """One setting in the dialog: its config key, its label and how it is typed in."""
-
-    key: str
-    label: str
-    kind: str  # int, float, mib, bool or choice
-    hint: str = ""
-    choices: tuple[str, ...] = ()
-    spin: tuple[float, float, float] | None = None  # from, to, increment
-    cuda: bool = False
-
-
-FIELDS: tuple[Field, ...] = (
-    Field(
-        "cuda.device_id",
-        N_("GPU number"),
-        "int",
-        N_("0 is the first GPU"),
-        spin=(0, 64, 1),
-        cuda=True,
-    ),
-    Field(
-        "cuda.gpu_mem_limit",
-        N_("GPU memory limit (MiB)"),
-        "mib",
-        N_("0 = no limit"),
-        spin=(0, 1 << 20, 256),
-        cuda=True,
-    ),
-    Field(
-        "cuda.arena_extend_strategy",
-        N_("Memory arena growth"),
-        "choice",
-        choices=_choices("arena_extend_strategy"),
-        cuda=True,
-    ),
-    Field(
-        "cuda.cudnn_conv_algo_search",
-        N_("cuDNN convolution search"),
-        "choice",
-        N_("HEURISTIC is quick to start"),
-        choices=_choices("cudnn_conv_algo_search"),
-        cuda=True,
-    ),
-    Field(
-        "cuda.do_copy_in_default_stream",
-        N_("Copy data in the default CUDA stream"),
-        "bool",
-        cuda=True,
-    ),
-    Field(
-        "runtime.intra_op_threads",
-        N_("CPU threads"),
-        "int",
-        N_("0 = automatic"),
-        spin=(0, 256, 1),
-    ),
-    Field(
-        "det.limit_side_len",
-        N_("Detection size limit (px)"),
-        "int",
-        N_("images are scaled to this side for detection"),
-        spin=(32, 10000, 32),
-    ),
-    Field(
-        "pipeline.text_score",
-        N_("Text score threshold"),
-        "float",
-        N_("0 to 1; lines scoring less are dropped"),
-        spin=(0.0, 1.0, 0.05),
-    ),
-    Field("pipeline.use_cls", N_("Use the angle classifier (reads upside-down lines)"), "bool"),
-)
-FIELDS_BY_KEY = {f.key: f for f in FIELDS}
-
-
-class FieldError(Exception):
-    """A field's text is not a value of its kind."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
-
-
-def display_value(field: Field, value: Any) -> Any:
-    if field.kind == "mib":
-        mib = int(value) / MIB
-        return str(int(mib)) if mib.is_integer() else f"{mib:.2f}"
-    if field.kind == "float":
-        return f"{float(value):g}"
-    if field.kind == "bool":
-        return bool(value)
-    return str(value)
-
-
-def parse_value(field: Field, raw: Any) -> Any:
-    """The typed value of a field's text; FieldError says what was expected."""
-    if field.kind == "bool":
-        return bool(raw)
-    text = str(raw).strip()
-    if field.kind == "choice":
-        return text
-    if field.kind in ("int", "mib"):
-        try:
-            number = int(text)
-        except ValueError:
-            raise FieldError(
-                field.key,
-                _("{label}: must be a whole number; got {text!r}").format(
-                    label=_(field.label), text=text
-                ),
-            ) from None
-        if field.kind == "mib":
-            if number < 0:
-                raise FieldError(
-                    field.key,
-                    _("{label}: must be 0 (no limit) or more").format(label=_(field.label)),
-                )
-            return number * MIB
-        return number
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise FieldError(
-            field.key,
-            _("{label}: must be a number; got {text!r}").format(label=_(field.label), text=text),
-        ) from None
 
 
 class SettingsDialog(tk.Toplevel):
@@ -184,7 +56,7 @@ class SettingsDialog(tk.Toplevel):
         self.transient(master.winfo_toplevel())
         self.resizable(False, False)
         self._on_apply = on_apply
-        self._bases: dict[str, dict[str, Any]] = {}
+        self._bases: dict[tuple[str, str], dict[str, Any]] = {}
         self.device = tk.StringVar(self, value=str(values.get("device", "cpu")))
         self._device_shown = self.device.get()
         self.vars: dict[str, tk.Variable] = {}
@@ -194,6 +66,10 @@ class SettingsDialog(tk.Toplevel):
         outer = ttk.Frame(self, padding=14)
         outer.pack(fill="both", expand=True)
         self._build_device(outer)
+        self.pack_box = PackBox(
+            outer, pack=str(values.get("models.pack") or ""), on_change=self._pack_changed
+        )
+        self.pack_box.pack(fill="x", pady=(10, 0))
         cuda_box = ttk.Labelframe(outer, text="CUDA", padding=10)
         cuda_box.pack(fill="x", pady=(10, 0))
         rec_box = ttk.Labelframe(outer, text=_("Recognition"), padding=10)
@@ -304,22 +180,29 @@ class SettingsDialog(tk.Toplevel):
         # that could run on the OCR thread.
         self.vars.clear()
         self.device = None  # type: ignore[assignment]
+        self.pack_box = None  # type: ignore[assignment]
 
     # -- behaviour -----------------------------------------------------------------------
 
-    def _base(self, device: str) -> dict[str, Any]:
-        if device not in self._bases:
-            self._bases[device] = base_values(device)
-        return self._bases[device]
+    def _base(self, device: str, pack: str | None = None) -> dict[str, Any]:
+        pack = pack or self.pack_box.chosen
+        if (device, pack) not in self._bases:
+            self._bases[device, pack] = base_values(device, pack)
+        return self._bases[device, pack]
 
     def _device_changed(self) -> None:
         """Fields the user left at the old device's default take the new device's default."""
         old, new = self._device_shown, self.device.get()
         self._device_shown = new
         self._update_cuda_state()
-        if old == new:
-            return
-        old_base, new_base = self._base(old), self._base(new)
+        if old != new:
+            self._follow_defaults(self._base(old), self._base(new))
+
+    def _pack_changed(self, old: str, new: str) -> None:
+        device = self.device.get()
+        self._follow_defaults(self._base(device, old), self._base(device, new))
+
+    def _follow_defaults(self, old_base: dict[str, Any], new_base: dict[str, Any]) -> None:
         for field in FIELDS:
             try:
                 current = parse_value(field, self.vars[field.key].get())
@@ -337,10 +220,11 @@ class SettingsDialog(tk.Toplevel):
                 widget.state(["!disabled"] if enabled else ["disabled"])
 
     def restore_defaults(self) -> None:
-        """Every field, the device included, back to the defaults (the CPU's)."""
+        """Every field, the device and the pack included, back to the defaults (the CPU's)."""
         self.device.set(DEFAULT_DEVICE)
         self._device_shown = DEFAULT_DEVICE
         self._update_cuda_state()
+        self.pack_box.choose(DEFAULT_PACK)
         base = self._base(DEFAULT_DEVICE)
         for field in FIELDS:
             self.vars[field.key].set(display_value(field, base[field.key]))
@@ -348,7 +232,7 @@ class SettingsDialog(tk.Toplevel):
 
     def read_values(self) -> dict[str, Any]:
         """The typed values of every field (raises FieldError)."""
-        values: dict[str, Any] = {"device": self.device.get()}
+        values: dict[str, Any] = {"device": self.device.get(), "models.pack": self.pack_box.chosen}
         for field in FIELDS:
             values[field.key] = parse_value(field, self.vars[field.key].get())
         return values

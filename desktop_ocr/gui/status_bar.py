@@ -28,7 +28,7 @@ ELLIPSIS = "…"
 GAP = 14
 PROGRESS_WIDTH = 110
 # Highest priority first: who keeps room when the window is narrow.
-PRIORITY = ("providers", "count", "progress", "origin", "message", "timing")
+PRIORITY = ("providers", "count", "progress", "message", "timing", "origin")
 MINIMUM = {"providers": 150, "message": 180, "progress": 60}
 LEFT = ("providers", "origin", "timing", "message")
 

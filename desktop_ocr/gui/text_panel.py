@@ -37,7 +37,7 @@ def result_subtitle(entry: JobEntry) -> str:
         ngettext("{n} line", "{n} lines", count).format(n=count),
         f"{width}×{height} px",
         format_ms(result.timings.total),
-        origin_text(entry.config_source),
+        origin_text(entry.config_source, result.pack),
         *result.notes,
     ]
     if entry.edited_text is not None:

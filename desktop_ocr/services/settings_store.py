@@ -9,6 +9,7 @@ user who never touched a field gets the base's value for whichever device they p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -34,6 +35,7 @@ SETTINGS_VERSION = 1
 # The engine values a user may change from the window, as dotted keys of EngineConfig.
 ENGINE_KEYS: tuple[str, ...] = (
     "device",
+    "models.pack",
     "cuda.device_id",
     "cuda.gpu_mem_limit",
     "cuda.arena_extend_strategy",
@@ -144,22 +146,37 @@ def engine_values(config: EngineConfig) -> dict[str, Any]:
     return {key: get_dotted(data, key) for key in ENGINE_KEYS}
 
 
-def base_values(device: str) -> dict[str, Any]:
-    """The values the base config of `device` has for every settable key."""
-    return engine_values(load_config(base_config_path(device)))
+def base_values(device: str, pack: str | None = None) -> dict[str, Any]:
+    """The values the base config of `device` has for every settable key, with `pack`.
+
+    A pack brings its own settings (see engine/packs.py), so the defaults a user compares
+    against are those of the base config with the chosen pack.
+    """
+    overrides = {"models": {"pack": pack}} if pack else None
+    return engine_values(load_config(base_config_path(device), overrides))
 
 
 def overrides_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The nested overrides that turn the device's base config into `values`.
 
     Only differences from the base are kept (plus the device), so settings written
-    today follow tomorrow's better defaults for everything the user left alone.
+    today follow tomorrow's better defaults for everything the user left alone. A pack
+    other than the base config's own is kept, and the other values are compared with
+    that pack's defaults.
     """
     device = values.get("device", "cpu")
-    base = base_values(device) if device in ("cpu", "cuda") else {}
+    if device not in ("cpu", "cuda"):
+        return {"device": device}
+    base = base_values(device)
     out: dict[str, Any] = {"device": device}
+    pack = values.get("models.pack") or base["models.pack"]
+    if pack != base["models.pack"]:
+        _set_dotted(out, "models.pack", pack)
+        # An unknown pack is named by validation when the config is built.
+        with contextlib.suppress(ConfigError):
+            base = base_values(device, pack)
     for key in ENGINE_KEYS:
-        if key == "device" or key not in values:
+        if key in ("device", "models.pack") or key not in values:
             continue
         if base.get(key, object()) != values[key]:
             _set_dotted(out, key, values[key])

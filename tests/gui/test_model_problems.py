@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from desktop_ocr import resources
+from desktop_ocr.engine.packs import DEFAULT_PACK, get_pack, locate_pack
 from tests.gui.driving import pump
 
 pytestmark = pytest.mark.gui
@@ -25,8 +26,9 @@ def test_missing_model_is_reported_and_the_window_keeps_working(
     window = open_app([samples_dir / "rapidocr" / "en.jpg"])
     pump(window.root, lambda: window.engine_error is not None, what="the engine to fail")
     [dialog] = _model_dialog(window)
-    assert "ch_PP-OCRv4_det_infer.onnx" in dialog.body_text
-    assert "not found" in dialog.body_text and "pip install" in dialog.body_text
+    assert "PP-OCRv6_det_small.onnx" in dialog.body_text
+    assert "not found" in dialog.body_text
+    assert "desktop-ocr models add ppocrv6-small" in dialog.body_text
     # The queued image is not lost silently: it fails with the reason, and the app runs on.
     pump(
         window.root,
@@ -43,10 +45,9 @@ def test_missing_model_is_reported_and_the_window_keeps_working(
 def test_damaged_model_names_its_path(open_app, tmp_path, monkeypatch):
     folder = tmp_path / "models"
     folder.mkdir()
-    for source in resources.model_dirs():
-        for model in source.glob("*.onnx"):
-            shutil.copy(model, folder / model.name)
-    rec = folder / "ch_PP-OCRv4_rec_infer.onnx"
+    for model in locate_pack(get_pack(DEFAULT_PACK)).paths.values():
+        shutil.copy(model, folder / model.name)
+    rec = folder / get_pack(DEFAULT_PACK).files["rec"].name
     rec.write_bytes(rec.read_bytes()[:5000])  # cut short, as a broken download would be
     monkeypatch.setenv(resources.MODEL_DIR_ENV, str(folder))
     window = open_app()

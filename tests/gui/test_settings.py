@@ -7,7 +7,7 @@ import yaml
 
 from desktop_ocr.engine import load_config
 from desktop_ocr.services.settings_store import SETTINGS_FILE, SettingsStore, base_config_path
-from tests.gui.driving import pump
+from tests.gui.driving import pump, wait_queued
 
 pytestmark = pytest.mark.gui
 
@@ -126,3 +126,42 @@ def test_a_corrupt_settings_file_does_not_stop_the_app(open_app, config_dir, sam
     reloaded = SettingsStore(config_dir).load()  # the window wrote a good file back
     assert reloaded.problem is None and reloaded.settings.device == "cpu"
     assert reloaded.settings.gui.geometry
+
+
+def test_choosing_a_model_pack_reads_with_it_and_says_so(open_app, config_dir, samples_dir):
+    from desktop_ocr.engine.packs import DEFAULT_PACK, get_pack, locate_pack
+    from desktop_ocr.services.model_store import add_pack
+
+    if not locate_pack(get_pack("ppocrv5-mobile")).installed:
+        add_pack("ppocrv5-mobile")
+    window = open_app()
+    pump(window.root, lambda: engine_ready(window), what="the default engine")
+    assert window.status.text_of("origin") == "PP-OCRv6 small · config.yaml"
+    dialog = window.open_settings()
+    assert dialog.pack_box.combo.get() == "PP-OCRv6 small"
+    assert "Japanese" in dialog.pack_box.summary.cget("text")
+    dialog.pack_box.combo.set("PP-OCRv5 mobile")
+    dialog.pack_box.combo.event_generate("<<ComboboxSelected>>")
+    assert "pinyin" in dialog.pack_box.summary.cget("text")
+    dialog.apply_button.invoke()
+    pump(window.root, lambda: engine_ready(window), what="the engine with the new pack")
+    assert window.worker.config.models.pack == "ppocrv5-mobile"
+
+    window.add_paths([samples_dir / "rapidocr" / "ch_en_num.jpg"])
+    wait_queued(window)
+    pump(
+        window.root,
+        lambda: all(e.state == "done" for e in window.jobs.values()),
+        what="the image to be read",
+    )
+    [entry] = window.jobs.values()
+    assert entry.result.pack == "ppocrv5-mobile"
+    assert "PP-OCRv5 mobile · config.yaml" in window.text_panel.subheader.cget("text")
+    saved = yaml.safe_load((config_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+    assert saved["engine"] == {"device": "cpu", "models": {"pack": "ppocrv5-mobile"}}
+
+    dialog = window.open_settings()
+    dialog.restore_defaults()
+    assert dialog.pack_box.chosen == DEFAULT_PACK
+    dialog.apply_button.invoke()
+    assert window.worker.config.models.pack == DEFAULT_PACK

@@ -139,13 +139,16 @@ def test_about_and_benchmark_open_windows(open_app):
     import onnxruntime
 
     from desktop_ocr import __version__
+    from desktop_ocr.engine.packs import PACKS
 
     window = open_app()
     window.toolbar["about"].invoke()
     about = window.dialogs[-1]
     assert __version__ in about.body_text
     assert onnxruntime.__version__ in about.body_text
-    assert "ch_PP-OCRv4_rec_infer.onnx" in about.body_text and "Apache-2.0" in about.body_text
+    assert "PP-OCRv6_rec_small.onnx" in about.body_text
+    for pack in PACKS.values():  # every pack with its licence
+        assert f"{pack.title} ({pack.licence})" in about.body_text
     about.close_button.invoke()
 
     before = set(map(str, toplevels(window.root)))

@@ -67,6 +67,7 @@ def test_a_finished_image_is_shown_with_its_config_and_plural(read):
     assert controller.timings == ("short.png", result.timings)
     assert entry.config_source == str(config_path("config.yaml"))
     assert origin_text(entry.config_source) == "config.yaml"
+    assert origin_text(entry.config_source, result.pack) == "PP-OCRv6 small · config.yaml"
     assert controller.count() == (1, 1, 0)
 
     many_path, many_loaded, many = read["ch_en_num.jpg"]
