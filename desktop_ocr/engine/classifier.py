@@ -15,15 +15,15 @@ from desktop_ocr.engine.sessions import ModelRunner
 logger = logging.getLogger(__name__)
 
 
-def resize_into(img: np.ndarray, out: np.ndarray, target_w: int) -> None:
+def resize_into(img: np.ndarray, out: np.ndarray, target_w: int, width_scale: float = 1.0) -> None:
     """Resizes a crop to the model height, capped at `target_w`, normalised into `out`.
 
     `out` is a zeroed C x H x W slot of the batch; the unused right part stays zero,
-    as the models were trained with.
+    as the models were trained with. `width_scale` narrows the crop (see RecOptions).
     """
     height = out.shape[1]
     h, w = img.shape[:2]
-    resized_w = min(target_w, math.ceil(height * (w / float(h))))
+    resized_w = min(target_w, math.ceil(height * (w / float(h)) * width_scale))
     resized_w = max(resized_w, 1)
     resized = cv2.resize(img, (resized_w, height))
     # (x / 255 - 0.5) / 0.5, the PP-OCR classifier's and recogniser's normalisation.

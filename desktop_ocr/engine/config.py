@@ -154,6 +154,16 @@ class RecOptions:
     image_shape: tuple[int, ...] = _opt((3, 48, 320), length=3)
     batch_size: int = _opt(6, lo=1, hi=1024)
     min_width: int = _opt(160, lo=8, hi=10000, doc="narrowest batch; short words pad up to it")
+    width_scale: float = _opt(
+        1.0,
+        lo=0.5,
+        hi=1.0,
+        doc="narrows each crop before recognition; the models were trained with long lines "
+        "squeezed to 320 px, and read narrowed lines as well for less work",
+    )
+    crop_margin: float = _opt(
+        0.0, lo=0.0, hi=2.0, doc="background kept at each end of a line, in line heights"
+    )
     width_buckets: tuple[int, ...] = _opt((), doc="pad each batch's width up to one of these")
     pad_batch: bool = _opt(False, doc="pad every batch to batch_size (one shape for CUDA)")
 

@@ -237,7 +237,8 @@ class OcrEngine:
             )
             boxes = found.boxes[order]
             det_scores = found.scores[order]
-            crops = [crop_quad(prepared.img, box) for box in boxes]
+            margin = self.config.rec.crop_margin
+            crops = [crop_quad(prepared.img, box, margin) for box in boxes]
         else:
             h, w = prepared.img.shape[:2]
             boxes = np.array([[[0, 0], [w, 0], [w, h], [0, h]]], dtype=np.float32)

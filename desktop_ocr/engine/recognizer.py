@@ -36,7 +36,7 @@ class TextRecognizer:
         """Text, confidence and each character's place along its crop, per crop."""
         opts = self.opts
         _, height, _ = opts.image_shape
-        ratios = np.array([c.shape[1] / float(c.shape[0]) for c in crops])
+        ratios = np.array([c.shape[1] / float(c.shape[0]) for c in crops]) * opts.width_scale
         order = np.argsort(ratios)
         results: list[Recognized] = [Recognized("", 0.0)] * len(crops)
         for start in range(0, len(crops), opts.batch_size):
@@ -45,7 +45,7 @@ class TextRecognizer:
             rows = opts.batch_size if opts.pad_batch else len(idx)
             batch = np.zeros((rows, 3, height, width), dtype=np.float32)
             for slot, i in enumerate(idx):
-                resize_into(crops[i], batch[slot], width)
+                resize_into(crops[i], batch[slot], width, opts.width_scale)
             preds = self.runner.run(batch)[: len(idx)]
             for slot, decoded in enumerate(self.decoder(preds)):
                 # The share of the input width the crop filled, as resize_into sizes it.
