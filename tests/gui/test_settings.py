@@ -129,11 +129,10 @@ def test_a_corrupt_settings_file_does_not_stop_the_app(open_app, config_dir, sam
 
 
 def test_choosing_a_model_pack_reads_with_it_and_says_so(open_app, config_dir, samples_dir):
-    from desktop_ocr.engine.packs import DEFAULT_PACK, get_pack, locate_pack
-    from desktop_ocr.services.model_store import add_pack
+    from desktop_ocr.engine.packs import DEFAULT_PACK
+    from tests.conftest import ensure_pack
 
-    if not locate_pack(get_pack("ppocrv5-mobile")).installed:
-        add_pack("ppocrv5-mobile")
+    ensure_pack("ppocrv5-mobile")
     window = open_app()
     pump(window.root, lambda: engine_ready(window), what="the default engine")
     assert window.status.text_of("origin") == "PP-OCRv6 small · config.yaml"

@@ -18,8 +18,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.engine import OcrEngine, load_config
-from desktop_ocr.engine.packs import PACKS, get_pack, locate_pack
-from desktop_ocr.services.model_store import add_pack, sha256_of
+from desktop_ocr.engine.packs import PACKS, get_pack
+from desktop_ocr.services.model_store import sha256_of
+from tests.conftest import ensure_pack
 from tests.integration.test_cli import REPO, cli
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -32,8 +33,7 @@ def engines():
 
     def engine(name: str) -> OcrEngine:
         if name not in made:
-            if not locate_pack(get_pack(name)).installed:
-                add_pack(name)
+            ensure_pack(name)
             made[name] = OcrEngine(load_config(overrides={"models": {"pack": name}}))
         return made[name]
 
