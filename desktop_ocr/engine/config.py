@@ -127,6 +127,15 @@ class DetOptions:
     mean: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
     std: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
     thresh: float = _opt(0.3, lo=0.0, hi=1.0)
+    small_image_side: int = _opt(
+        0, lo=0, hi=100000, doc="images no longer than this on either side use small_image_thresh"
+    )
+    small_image_thresh: float = _opt(
+        0.3,
+        lo=0.0,
+        hi=1.0,
+        doc="binarisation for small images: screenshots' thin strokes (dashes) stay in their line",
+    )
     box_thresh: float = _opt(0.5, lo=0.0, hi=1.0)
     max_candidates: int = _opt(1000, lo=1, hi=100000)
     unclip_ratio: float = _opt(1.6, lo=0.0, hi=10.0)

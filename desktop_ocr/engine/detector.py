@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import cv2
@@ -94,9 +95,23 @@ class TextDetector:
         """Boxes in image coordinates from one run of the model at input `size`."""
         h, w = img.shape[:2]
         prob = self.runner.run(self.make_input(img, size))[0, 0]
-        found = boxes_from_probability(prob, w, h, self.opts, valid_hw=size)
+        found = boxes_from_probability(prob, w, h, self._post_opts(h, w), valid_hw=size)
         boxes, keep = clip_and_filter(found.boxes, h, w)
         return DetBoxes(boxes, found.scores[keep])
+
+    def _post_opts(self, h: int, w: int) -> DetOptions:
+        """The post-processing settings for an h x w image.
+
+        In a small image (a dialog, a panel of a game, a region of the screen) text is a
+        few pixels high, and the detector's response on its thinnest strokes, a dash in a
+        line of Chinese above all, is weak: a lower threshold keeps such a line whole. In
+        pages and photos the same threshold bridges column gutters and table cells.
+        """
+        opts = self.opts
+        small = opts.small_image_side and max(h, w) <= opts.small_image_side
+        if small and opts.small_image_thresh != opts.thresh:
+            return dataclasses.replace(opts, thresh=opts.small_image_thresh)
+        return opts
 
     def __call__(self, img: np.ndarray) -> DetBoxes:
         h, w = img.shape[:2]

@@ -247,6 +247,7 @@ class OcrEngine:
 
         stage = time.perf_counter()
         cls_results: list[tuple[str, float]] = []
+        upright = crops
         if use_cls and crops:
             crops, cls_results = self.classifier(crops)
         cls_ms = (time.perf_counter() - stage) * 1000
@@ -255,6 +256,8 @@ class OcrEngine:
         rec_results: list[Recognized] = []
         if use_rec and crops:
             rec_results = self.recognizer(crops)
+            if cls_results:
+                self._keep_better_reading(upright, rec_results, cls_results)
         if use_det and not crops and opts.rec_fallback and use_rec:
             boxes, rec_results, cls_results = self._read_whole(prepared, opts.text_score)
         vertical = [use_det and bool(crops) and is_vertical_crop(box) for box in boxes]
@@ -287,6 +290,31 @@ class OcrEngine:
             pack=self.config.models.pack,
             config=Path(self.config.source).name if self.config.source else "",
         )
+
+    def _keep_better_reading(
+        self,
+        upright: list[np.ndarray],
+        rec_results: list[tuple[str, float]],
+        cls_results: list[tuple[str, float]],
+    ) -> None:
+        """Reads each line the classifier turned over once more as it was, keeps the surer.
+
+        The angle classifier now and then takes a plain line of a page for upside down,
+        and the turned line reads as noise; the recogniser's confidence settles it. Turned
+        lines are rare, so this costs little. Updates both lists in place.
+        """
+        turned = [
+            i
+            for i, (label, score) in enumerate(cls_results)
+            if label == "180" and score > self.config.cls.thresh and i < len(rec_results)
+        ]
+        if not turned:
+            return
+        again = self.recognizer([upright[i] for i in turned])
+        for i, (text, score) in zip(turned, again, strict=True):
+            if score > rec_results[i][1]:
+                rec_results[i] = (text, score)
+                cls_results[i] = ("0", cls_results[i][1])
 
     def _read_whole(
         self,
