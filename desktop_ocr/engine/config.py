@@ -161,8 +161,10 @@ class RecOptions:
     """CTC text recognition."""
 
     image_shape: tuple[int, ...] = _opt((3, 48, 320), length=3)
-    batch_size: int = _opt(6, lo=1, hi=1024)
-    min_width: int = _opt(160, lo=8, hi=10000, doc="narrowest batch; short words pad up to it")
+    # One line at a time at its own width is the fastest on a CPU: a batch is padded to
+    # its widest line, and a short word padded to 160 px reads slower and no better.
+    batch_size: int = _opt(1, lo=1, hi=1024)
+    min_width: int = _opt(8, lo=8, hi=10000, doc="narrowest batch; short words pad up to it")
     width_scale: float = _opt(
         1.0,
         lo=0.5,
@@ -215,6 +217,22 @@ class EngineConfig:
     def pack(self) -> ModelPack:
         return PACKS[self.models.pack]
 
+    def for_cpu(self) -> EngineConfig:
+        """This config as it runs where CUDA is not granted.
+
+        What a CUDA config sets for cuDNN's sake (one input shape for many images: shape
+        buckets, padded and larger batches) would only pad every input on a CPU, so those
+        keys go back to their CPU defaults, and the rest stays as written.
+        """
+        sections = {
+            name: dataclasses.replace(
+                getattr(self, name),
+                **{key: _default_of(type(getattr(self, name)), key) for key in keys},
+            )
+            for name, keys in CUDA_ONLY.items()
+        }
+        return dataclasses.replace(self, device="cpu", **sections)
+
     @property
     def base_dir(self) -> Path | None:
         """The folder relative model paths are resolved against."""
@@ -222,6 +240,20 @@ class EngineConfig:
 
 
 _SKIP_FIELDS = {"source", "warnings", "written"}
+
+# The keys a CUDA config sets for cuDNN only; EngineConfig.for_cpu resets them.
+CUDA_ONLY: dict[str, tuple[str, ...]] = {
+    "det": ("shape_buckets",),
+    "cls": ("pad_batch",),
+    "rec": ("batch_size", "min_width", "width_buckets", "pad_batch"),
+}
+
+
+def _default_of(cls: type, key: str) -> Any:
+    for f in dataclasses.fields(cls):
+        if f.name == key:
+            return f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    raise KeyError(key)
 
 
 def _to_plain(value: Any) -> Any:

@@ -77,13 +77,12 @@ class OcrEngine:
         factory = SessionFactory(config, self._session_factory)
         runners = {role: factory.create(role, getattr(config.models, role)) for role in ROLES}
         report = factory.report()
-        det, cls, rec = self.config.det, self.config.cls, self.config.rec
+        running = self.config
         if report.fell_back or on_cpu_instead:
-            # Shape buckets and warm-up only pay off where cuDNN tunes per shape; on the
-            # CPU fallback they would pad every input for nothing.
-            det = dataclasses.replace(det, shape_buckets=())
-            cls = dataclasses.replace(cls, pad_batch=False)
-            rec = dataclasses.replace(rec, width_buckets=(), pad_batch=False)
+            # Shape buckets and big padded batches only pay off where cuDNN tunes per
+            # shape; on the CPU fallback they would pad every input for nothing.
+            running = running.for_cpu()
+        det, cls, rec = running.det, running.cls, running.rec
         decoder = CtcDecoder(self._characters(runners["rec"]))
         self.runners: dict[str, ModelRunner] = runners
         self.providers: ProviderReport = report

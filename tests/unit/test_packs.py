@@ -86,13 +86,9 @@ def test_cuda_config_falls_back_to_exactly_the_cpu_config(name):
     cpu = load_config(CONFIGS / "config.yaml", {"models": {"pack": name}})
     gpu = load_config(CONFIGS / "config_gpu.yaml", {"models": {"pack": name}})
     as_cpu = dataclasses.replace(
-        gpu,
-        device="cpu",
+        gpu.for_cpu(),
         cuda=cpu.cuda,
         runtime=dataclasses.replace(gpu.runtime, warmup=cpu.runtime.warmup),
-        det=dataclasses.replace(gpu.det, shape_buckets=()),
-        cls=dataclasses.replace(gpu.cls, pad_batch=False),
-        rec=dataclasses.replace(gpu.rec, width_buckets=(), pad_batch=False),
     )
     assert as_cpu == cpu
 
