@@ -94,7 +94,7 @@ def load_ours(
         "engine": "desktop_ocr",
         "config": engine.config.source,
         "overrides": overrides,
-        "models": {role: str(path) for role, path in engine.model_paths().items()},
+        "models": {role: str(runner.path) for role, runner in engine.runners.items()},
         "versions": {
             "desktop-ocr": __version__,
             **_versions("onnxruntime-gpu", "onnxruntime", "numpy"),

@@ -113,32 +113,36 @@ class PipelineOptions:
 class DetOptions:
     """DB text detection: input size policy and post-processing."""
 
-    limit_side_len: int = _opt(960, lo=32, hi=10000)
+    limit_side_len: int = _opt(2000, lo=32, hi=10000)
     limit_type: Literal["min", "max"] = "max"
-    max_input_side: int = _opt(2400, lo=0, hi=100000, doc="cap on the long side; 0: no cap")
+    max_input_side: int = _opt(2048, lo=0, hi=100000, doc="cap on the long side; 0: no cap")
     small_text_height: int = _opt(
-        28,
+        0,
         lo=0,
         hi=1000,
         doc="median text height (px) under which a second, larger detection pass runs; 0: off",
     )
     text_height_goal: int = _opt(40, lo=1, hi=1000, doc="text height the second pass aims at")
     max_upscale: float = _opt(4.0, lo=1.0, hi=64.0, doc="largest second-pass scale factor")
-    mean: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
-    std: tuple[float, ...] = _opt((0.5, 0.5, 0.5), length=3)
+    # The defaults are the default pack's (PP-OCRv6 small, see packs.py).
+    mean: tuple[float, ...] = _opt((0.485, 0.456, 0.406), length=3)
+    std: tuple[float, ...] = _opt((0.229, 0.224, 0.225), length=3)
     thresh: float = _opt(0.3, lo=0.0, hi=1.0)
     small_image_side: int = _opt(
-        0, lo=0, hi=100000, doc="images no longer than this on either side use small_image_thresh"
+        1024,
+        lo=0,
+        hi=100000,
+        doc="images no longer than this on either side use small_image_thresh",
     )
     small_image_thresh: float = _opt(
-        0.3,
+        0.2,
         lo=0.0,
         hi=1.0,
         doc="binarisation for small images: screenshots' thin strokes (dashes) stay in their line",
     )
     box_thresh: float = _opt(0.5, lo=0.0, hi=1.0)
     max_candidates: int = _opt(1000, lo=1, hi=100000)
-    unclip_ratio: float = _opt(1.6, lo=0.0, hi=10.0)
+    unclip_ratio: float = _opt(1.4, lo=0.0, hi=10.0)
     use_dilation: bool = True
     score_mode: Literal["fast", "slow"] = "fast"
     min_size: int = _opt(3, lo=0, hi=1000)
@@ -173,7 +177,7 @@ class RecOptions:
         "squeezed to 320 px, and read narrowed lines as well for less work",
     )
     crop_margin: float = _opt(
-        0.0, lo=0.0, hi=2.0, doc="background kept at each end of a line, in line heights"
+        0.25, lo=0.0, hi=2.0, doc="background kept at each end of a line, in line heights"
     )
     width_buckets: tuple[int, ...] = _opt((), doc="pad each batch's width up to one of these")
     pad_batch: bool = _opt(False, doc="pad every batch to batch_size (one shape for CUDA)")

@@ -47,6 +47,17 @@ def widen_quad(box: np.ndarray, margin: float) -> np.ndarray:
     return np.array([pts[0] - shift, pts[1] + shift, pts[2] + shift, pts[3] - shift])
 
 
+def margin_share(box: np.ndarray, margin: float) -> float:
+    """What widen_quad adds at each end, as a share of the box's own length."""
+    pts = np.asarray(box, dtype=np.float32)
+    along = float(np.linalg.norm(((pts[1] - pts[0]) + (pts[2] - pts[3])) / 2))
+    across = float((np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])) / 2)
+    if margin <= 0 or along <= 0 or across <= 0:
+        return 0.0
+    length, height = (along, across) if across <= along else (across, along)
+    return margin * height / length
+
+
 def crop_quad(img: np.ndarray, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
     """Cuts a quadrilateral out of the image as an upright rectangle.
 

@@ -15,7 +15,13 @@ from desktop_ocr.engine.ctc_decoder import CtcDecoder, read_character_file
 from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda_failure
 from desktop_ocr.engine.detector import TextDetector
 from desktop_ocr.engine.errors import InferenceError, ModelLoadError
-from desktop_ocr.engine.geometry import crop_quad, is_vertical_crop, order_lines, order_rapidocr
+from desktop_ocr.engine.geometry import (
+    crop_quad,
+    is_vertical_crop,
+    margin_share,
+    order_lines,
+    order_rapidocr,
+)
 from desktop_ocr.engine.image_loader import ImageInput, LoadedImage, load_image
 from desktop_ocr.engine.layout import arrange
 from desktop_ocr.engine.prepare import Prepared, prepare_image, to_original
@@ -34,7 +40,7 @@ from desktop_ocr.engine.sessions import (
     SessionFactory,
     resolve_model,
 )
-from desktop_ocr.engine.word_boxes import Recognized, line_words
+from desktop_ocr.engine.word_boxes import Recognized, line_words, without_margin
 
 logger = logging.getLogger(__name__)
 
@@ -257,6 +263,11 @@ class OcrEngine:
             rec_results = self.recognizer(crops)
             if cls_results:
                 self._keep_better_reading(upright, rec_results, cls_results)
+            if use_det and self.config.rec.crop_margin > 0:
+                rec_results = [
+                    without_margin(read, margin_share(box, self.config.rec.crop_margin))
+                    for read, box in zip(rec_results, boxes, strict=True)
+                ]
         if use_det and not crops and opts.rec_fallback and use_rec:
             boxes, rec_results, cls_results = self._read_whole(prepared, opts.text_score)
         vertical = [use_det and bool(crops) and is_vertical_crop(box) for box in boxes]
@@ -293,7 +304,7 @@ class OcrEngine:
     def _keep_better_reading(
         self,
         upright: list[np.ndarray],
-        rec_results: list[tuple[str, float]],
+        rec_results: list[Recognized],
         cls_results: list[tuple[str, float]],
     ) -> None:
         """Reads each line the classifier turned over once more as it was, keeps the surer.
@@ -310,9 +321,9 @@ class OcrEngine:
         if not turned:
             return
         again = self.recognizer([upright[i] for i in turned])
-        for i, (text, score) in zip(turned, again, strict=True):
-            if score > rec_results[i][1]:
-                rec_results[i] = (text, score)
+        for i, read in zip(turned, again, strict=True):
+            if read.score > rec_results[i].score:
+                rec_results[i] = read
                 cls_results[i] = ("0", cls_results[i][1])
 
     def _read_whole(

@@ -12,6 +12,7 @@ classifier turned the crop upside down.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -45,6 +46,22 @@ class Recognized:
     score: float
     tokens: tuple[str, ...] = ()
     spans: tuple[Span, ...] = ()
+
+
+def without_margin(read: Recognized, share: float) -> Recognized:
+    """`read` with its spans measured along the detected box rather than the widened crop.
+
+    The crop had `share` of the box's length of background added at each end (see
+    geometry.widen_quad); a character there is clipped to the box's end.
+    """
+    if share <= 0 or not read.spans:
+        return read
+    whole = 1.0 + 2.0 * share
+    spans = tuple(
+        (min(max(a * whole - share, 0.0), 1.0), min(max(b * whole - share, 0.0), 1.0))
+        for a, b in read.spans
+    )
+    return dataclasses.replace(read, spans=spans)
 
 
 def token_spans(decoded: Decoded, valid_fraction: float) -> tuple[Span, ...]:

@@ -11,7 +11,17 @@ from tests.conftest import SAMPLES
 # The default config detects at another scale than the reference and reads one
 # character of this vertical page as its simplified form (见 for 見); the word boxes
 # themselves are checked on the compat engine.
-DEFAULT_MISREADS = {("rapidocr/text_vertical_words.png", "word_boxes_first_line")}
+# PP-OCRv6 small, the default pack, differs from the reference engine (PP-OCRv4) on three
+# more: it reads the heading "3 MovieShots Dataset" as the one line it is (the reference
+# splits off "3"); it reads the ASCII colon after "A" where the reference reads a
+# full-width one; and at the image's own size it misses one 7 px high "日常价￥" label
+# (of two) that the reference finds after upscaling the whole image to 736 px.
+DEFAULT_MISREADS = {
+    ("rapidocr/text_vertical_words.png", "word_boxes_first_line"),
+    ("rapidocr/en.jpg", "first_line"),
+    ("rapidocr/test_letterbox_like.jpg", "first_line_casefold"),
+    ("rapidocr/ch_en_num.jpg", "n_lines"),
+}
 
 
 def _load_labels():

@@ -72,7 +72,7 @@ def test_cuda_failing_on_an_image_keeps_the_rows_before_and_times_nothing_after(
     config = gpu_config(runtime={"warmup": False})
     counter = counting_cuda()
     first = sorted(three_images.iterdir())[0]
-    OcrEngine(config, session_factory=counter)(first)
+    read_alone = OcrEngine(config, session_factory=counter)(first)
     runs_for_first_image = counter.counter.runs
 
     report = run_benchmark(
@@ -82,7 +82,7 @@ def test_cuda_failing_on_an_image_keeps_the_rows_before_and_times_nothing_after(
     (run,) = report.runs
     assert run.status == MEASURED and run.cuda_failed
     assert [r.ok for r in run.rows] == [True, False]  # the third image was not timed
-    assert run.rows[0].lines == 18
+    assert run.rows[0].lines == len(read_alone.lines) > 10
     assert run.rows[1].error == f"CUDA failed: {run.reason}"
     assert "The GPU ran out of memory while reading" in run.reason
     assert run.granted == ("CUDAExecutionProvider", "CPUExecutionProvider")
