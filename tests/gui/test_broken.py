@@ -9,7 +9,10 @@ import tkinter as tk
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from desktop_ocr.engine import load_config
+from desktop_ocr.engine.packs import DEFAULT_PACK, PACKS
 from desktop_ocr.gui.fonts import CJK_RUN
+from tests.conftest import CONFIGS
 from tests.gui.driving import answer_file_dialog, grab, ink, pump, toplevels, wait_done
 
 pytestmark = pytest.mark.gui
@@ -74,14 +77,15 @@ def test_each_result_names_the_config_that_read_it(open_app, samples_dir):
     window = open_app([samples_dir / "rapidocr" / "short.png"])
     wait_done(window)
     assert "config.yaml" in window.text_panel.subheader.cget("text").split(" · ")
-    assert window.status.text_of("origin") == "config.yaml"
-    assert window.status.shown_text("origin") == "config.yaml"
+    origin = f"{PACKS[DEFAULT_PACK].title} · config.yaml"
+    assert window.status.text_of("origin") == origin
+    assert window.status.shown_text("origin") == origin
 
     dialog = window.open_settings()
     dialog.cuda_radio.invoke()
     dialog.apply_button.invoke()
     pump(window.root, lambda: window.providers is not None, what="the CUDA config's engine")
-    assert window.status.text_of("origin") == "config_gpu.yaml"
+    assert window.status.text_of("origin") == f"{PACKS[DEFAULT_PACK].title} · config_gpu.yaml"
     window.add_paths([samples_dir / "rapidocr" / "text_rec.jpg"])
     wait_done(window, 2)
     second = window.current_entry()
@@ -103,7 +107,8 @@ def test_restore_defaults_also_puts_the_device_back_to_the_cpu(open_app):
     window.root.update()
     assert dialog.device.get() == "cpu"
     assert "disabled" in dialog.widgets["cuda.device_id"].state()
-    assert dialog.vars["det.limit_side_len"].get() == "960"
+    default = load_config(CONFIGS / "config.yaml").det.limit_side_len
+    assert dialog.vars["det.limit_side_len"].get() == str(default) != "1280"
     dialog.apply_button.invoke()
     assert window.worker.config.device == "cpu"
 
@@ -123,10 +128,15 @@ def test_degree_celsius_is_drawn_in_the_text_pane(open_app, tmp_path):
     """WenQuanYi Micro Hei has an empty ℃; the per-script fonts draw it from a Latin font."""
     picture = Image.new("RGB", (520, 90), "white")
     draw = ImageDraw.Draw(picture)
-    draw.text((20, 15), "室温", font=ImageFont.truetype(font_file("WenQuanYi Micro Hei"), 48),
-              fill="black")
-    draw.text((130, 15), " 25℃", font=ImageFont.truetype(font_file("DejaVu Sans"), 48),
-              fill="black")
+    draw.text(
+        (20, 15),
+        "室温",
+        font=ImageFont.truetype(font_file("WenQuanYi Micro Hei"), 48),
+        fill="black",
+    )
+    draw.text(
+        (130, 15), " 25℃", font=ImageFont.truetype(font_file("DejaVu Sans"), 48), fill="black"
+    )
     path = tmp_path / "temperature.png"
     picture.save(path)
     window = open_app([path])

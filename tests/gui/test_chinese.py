@@ -9,6 +9,7 @@ from tkinter import ttk
 
 import pytest
 
+from desktop_ocr.engine.packs import PACKS
 from desktop_ocr.gui.fonts import CJK_RUN
 from tests.gui.driving import grab, menu_bar, pump_for, wait_done
 
@@ -25,8 +26,11 @@ TOOLBAR = {
 COUNT = {"en": "1 of 1 done", "zh_CN": "已完成 1/1"}
 
 # Words that are names, not English: kept as they are in every language.
+# The model packs' titles ("PP-OCRv6 small") are names, as the models' authors give them.
+PACK_TITLES = "|".join(re.escape(pack.title) for pack in PACKS.values())
 NAMES = re.compile(
-    r"Desktop OCR|onnxruntime(-gpu)?|NVIDIA|CUDA|CPU|GPU|cuDNN|HEURISTIC|EXHAUSTIVE|DEFAULT|"
+    PACK_TITLES + r"|Desktop OCR|onnxruntime(-gpu)?|"
+    r"NVIDIA|CUDA|CPU|GPU|cuDNN|HEURISTIC|EXHAUSTIVE|DEFAULT|"
     r"kNextPowerOfTwo|kSameAsRequested|MiB|Markdown|JSON|CSV|Ctrl|Shift|Apache|PP-OCR\w*|"
     r"Python|Tk|English|det|cls|rec|p90|ms|px|xclip|wl-clipboard|Wayland|desktop-ocr|bench|"
     r"ExecutionProvider|\w+\.(png|jpg|yaml|onnx|json|md|txt|csv)|[A-Za-z]:?[\\/][^\s]*"
@@ -38,8 +42,9 @@ def read(engine, picture) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_the_interface_is_read_back_from_the_screen(open_app, monkeypatch, samples_dir,
-                                                    default_engine, language):
+def test_the_interface_is_read_back_from_the_screen(
+    open_app, monkeypatch, samples_dir, default_engine, language
+):
     monkeypatch.setenv("DESKTOP_OCR_LANGUAGE", language)
     window = open_app([samples_dir / "rapidocr" / "short.png"])
     window.root.geometry("1280x800+0+0")
@@ -98,8 +103,7 @@ def english_left(texts: list[str]) -> list[str]:
     return left
 
 
-def test_every_string_of_the_window_and_its_dialogs_is_chinese(open_app, monkeypatch,
-                                                              samples_dir):
+def test_every_string_of_the_window_and_its_dialogs_is_chinese(open_app, monkeypatch, samples_dir):
     monkeypatch.setenv("DESKTOP_OCR_LANGUAGE", "zh_CN")
     window = open_app([samples_dir / "rapidocr" / "short.png"])
     wait_done(window)
