@@ -25,6 +25,7 @@ from desktop_ocr.engine.config import EngineConfig, load_config, yaml_error_text
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.resources import config_path
 from desktop_ocr.services.atomic_file import WriteError, write_text_atomic
+from desktop_ocr.services.capture.options import CaptureOptions, parse_options
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class Settings:
 
     engine: Mapping[str, Any] = field(default_factory=dict)
     gui: GuiPrefs = field(default_factory=GuiPrefs)
+    capture: CaptureOptions = field(default_factory=CaptureOptions)
 
     @property
     def device(self) -> str:
@@ -83,6 +85,7 @@ class Settings:
             "version": SETTINGS_VERSION,
             "engine": _plain(self.engine),
             "gui": {k: v for k, v in dataclasses.asdict(self.gui).items() if v is not None},
+            "capture": self.capture.to_mapping(),
         }
 
 
@@ -258,10 +261,12 @@ class SettingsStore:
             key = f"engine.{exc.key}" if exc.key else "engine"
             raise SettingsError(f"{where}: {key}: {exc.reason}") from exc
         gui = self._parse_gui(data.get("gui") or {}, warnings)
+        capture, capture_warnings = parse_options(data.get("capture"), where)
+        warnings += capture_warnings
         for key in data:
-            if key not in ("version", "engine", "gui"):
+            if key not in ("version", "engine", "gui", "capture"):
                 warnings.append(f"{where}: unknown key '{key}' ignored")
-        return Settings(engine=overrides, gui=gui), warnings
+        return Settings(engine=overrides, gui=gui, capture=capture), warnings
 
     def _parse_gui(self, data: Any, warnings: list[str]) -> GuiPrefs:
         if not isinstance(data, dict):
@@ -296,6 +301,11 @@ class SettingsStore:
 def with_engine(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
     """Settings with engine overrides replaced (the dialog's Apply)."""
     return dataclasses.replace(settings, engine=dict(overrides))
+
+
+def with_capture(settings: Settings, options: CaptureOptions) -> Settings:
+    """Settings with the capture options replaced."""
+    return dataclasses.replace(settings, capture=options)
 
 
 def with_gui(settings: Settings, **prefs: Any) -> Settings:
