@@ -79,7 +79,7 @@ class RegionCapture:
             return
         if isinstance(outcome, CaptureError):
             self.active = False
-            logger.warning("capture unavailable: %s", outcome.message())
+            logger.info("capture unavailable: %s", outcome.message())
             self._on_unavailable(outcome)
             return
         logger.debug("grabbed with %s in %.0f ms", outcome.backend, outcome.grab_ms)
