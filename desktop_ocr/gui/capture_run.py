@@ -12,6 +12,7 @@ import time
 import tkinter as tk
 from collections.abc import Callable
 
+from desktop_ocr.engine import OcrResult
 from desktop_ocr.gui.capture_flow import RegionCapture
 from desktop_ocr.gui.capture_notice import Notice
 from desktop_ocr.gui.capture_overlay import RegionOverlay
@@ -66,6 +67,7 @@ class CaptureRun:
         )
         self.region: CapturedRegion | None = None
         self.outcome: CaptureOutcome | None = None
+        self.result: OcrResult | None = None  # the lines read, with their boxes and timings
         self.unavailable: CaptureError | None = None
         self.cancelled = False
         self.notice: Notice | None = None
@@ -99,6 +101,7 @@ class CaptureRun:
 
     def _read_done(self, event: JobDone) -> None:
         assert self.region is not None
+        self.result = event.result
         self.outcome = finish_capture(
             event.result, self.options, self.region.released_at, copy=self.copy
         )
