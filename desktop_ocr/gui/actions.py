@@ -101,8 +101,10 @@ def tk_sequences(shortcut: str, platform: str = sys.platform) -> list[str]:
     """The Tk event sequences of a shortcut written as in a menu ("Ctrl+Shift+O").
 
     With Shift held, X11 and Windows report the upper-case keysym, so Ctrl+Shift+O is
-    bound as Control-Key-O; letters without Shift are bound in both cases, so Caps Lock
-    does not disable them. "Key-" keeps Ctrl+1 from meaning a click of mouse button 1.
+    bound as Control-Shift-Key-O; letters without Shift are bound in both cases, so Caps
+    Lock does not disable them. Naming Shift keeps Ctrl+Shift+R apart from Ctrl+R with
+    Caps Lock (Tk runs the binding with the most modifiers that match). "Key-" keeps
+    Ctrl+1 from meaning a click of mouse button 1.
     On macOS, Ctrl means the Command key.
     """
     *mods, key = shortcut.split("+")
@@ -110,7 +112,7 @@ def tk_sequences(shortcut: str, platform: str = sys.platform) -> list[str]:
     modifier = ("Command-" if platform == "darwin" else "Control-") if "Ctrl" in mods else ""
     if len(key) == 1 and key.isalpha():
         if shift:
-            return [f"<{modifier}Key-{key.upper()}>"]
+            return [f"<{modifier}Shift-Key-{key.upper()}>"]
         return [f"<{modifier}Key-{key.lower()}>", f"<{modifier}Key-{key.upper()}>"]
     name = _KEY_NAMES.get(key, key)
     return [f"<{modifier}{'Shift-' if shift else ''}Key-{name}>"]

@@ -47,7 +47,7 @@ def test_shortcuts_work_while_the_text_pane_has_the_focus(open_app, samples_dir)
     before = window.text_panel.content
     assert before.startswith("正品促销")
 
-    key(text, "<Control-Key-C>")  # Ctrl+Shift+C: copy all
+    key(text, "<Control-Shift-Key-C>")  # Ctrl+Shift+C: copy all
     assert window.root.clipboard_get() == before
 
     opened = set(map(str, toplevels(window.root)))
