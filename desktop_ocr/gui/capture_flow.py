@@ -55,13 +55,14 @@ class RegionCapture:
         self._results: queue.SimpleQueue[Screenshot | CaptureError] = queue.SimpleQueue()
         self.overlay: RegionOverlay | None = None
         self.active = False
+        self._after: str | None = None  # the pending wait or poll, cancelled by stop()
 
     def start(self, extra_wait_ms: int = 0) -> None:
         """Starts the capture; `extra_wait_ms` lets a hidden window vanish from the screen."""
         if self.active:
             return
         self.active = True
-        self.root.after(int(self.delay_s * 1000) + extra_wait_ms, self._grab)
+        self._after = self.root.after(int(self.delay_s * 1000) + extra_wait_ms, self._grab)
 
     def _grab(self) -> None:
         size = (self.root.winfo_vrootwidth(), self.root.winfo_vrootheight())
@@ -69,14 +70,15 @@ class RegionCapture:
         threading.Thread(
             target=lambda: self._results.put(_grab(monitors, size)), name="grab", daemon=True
         ).start()
-        self.root.after(POLL_MS, self._wait_for_grab)
+        self._after = self.root.after(POLL_MS, self._wait_for_grab)
 
     def _wait_for_grab(self) -> None:
         try:
             outcome = self._results.get_nowait()
         except queue.Empty:
-            self.root.after(POLL_MS, self._wait_for_grab)
+            self._after = self.root.after(POLL_MS, self._wait_for_grab)
             return
+        self._after = None
         if isinstance(outcome, CaptureError):
             self.active = False
             logger.info("capture unavailable: %s", outcome.message())
@@ -98,6 +100,16 @@ class RegionCapture:
     def cancel(self) -> None:
         if self.overlay is not None:
             self.overlay.cancel()
+
+    def stop(self) -> None:
+        """Ends the capture without a word: its window is closing."""
+        if self._after is not None:
+            self.root.after_cancel(self._after)
+            self._after = None
+        if self.overlay is not None:
+            self.overlay.close()
+            self.overlay = None
+        self.active = False
 
 
 def _grab(monitors: tuple[Monitor, ...] | None, size: tuple[int, int]) -> Screenshot | CaptureError:

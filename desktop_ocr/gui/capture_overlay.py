@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageTk
 
+from desktop_ocr.gui.dpi import px
+from desktop_ocr.i18n import N_, _
 from desktop_ocr.services.capture import (
     CapturedRegion,
     MonitorShot,
@@ -31,7 +33,7 @@ OVERLAY_TITLE = "desktop-ocr capture"
 DIM = 0.45  # brightness left outside the selection
 CLICK_SLOP = 3  # a press and release closer than this (px) is a click, not a drag
 ACCENT = "#3d9cff"
-HINT = "Drag over the text to read it  ·  Click: the whole screen  ·  Esc: cancel"
+HINT = N_("Drag over the text to read it  ·  Click: the whole screen  ·  Esc: cancel")
 
 
 @dataclass
@@ -106,7 +108,13 @@ class RegionOverlay:
         outline = canvas.create_rectangle(0, 0, 0, 0, outline=ACCENT, width=1, state="hidden")
         size_box = canvas.create_rectangle(0, 0, 0, 0, fill="#202020", outline="", state="hidden")
         size_label = canvas.create_text(
-            0, 0, text="", fill="white", anchor="nw", font=("TkDefaultFont", -12), state="hidden"
+            0,
+            0,
+            text="",
+            fill="white",
+            anchor="nw",
+            font=("TkDefaultFont", -px(12)),
+            state="hidden",
         )
         cross_h = canvas.create_line(0, 0, 0, 0, fill=ACCENT, dash=(4, 4), state="hidden")
         cross_v = canvas.create_line(0, 0, 0, 0, fill=ACCENT, dash=(4, 4), state="hidden")
@@ -128,7 +136,12 @@ class RegionOverlay:
     @staticmethod
     def _draw_hint(canvas: tk.Canvas, rect: Rect) -> tuple[int, ...]:
         text = canvas.create_text(
-            rect.width // 2, 24, text=HINT, fill="white", anchor="n", font=("TkDefaultFont", -15)
+            rect.width // 2,
+            px(24),
+            text=_(HINT),
+            fill="white",
+            anchor="n",
+            font=("TkDefaultFont", -px(15)),
         )
         x0, y0, x1, y1 = canvas.bbox(text)
         box = canvas.create_rectangle(x0 - 12, y0 - 8, x1 + 12, y1 + 8, fill="#202020", outline="")
@@ -240,10 +253,15 @@ class RegionOverlay:
         self._on_done(region)
 
     def close(self) -> None:
-        """Takes the overlay windows away (and their images with them)."""
+        """Takes the overlay windows away, and frees their images here, on the Tk thread.
+
+        A Tk image freed later by a garbage collection that happens to run on another
+        thread (the grab's, the worker's) would call Tcl from there and abort.
+        """
         for screen in self.screens:
             with contextlib.suppress(tk.TclError):
                 screen.top.destroy()
+            screen.bright = screen.dimmed = screen.selection = None  # type: ignore[assignment]
         self.screens = []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tkinter as tk
 
 import numpy as np
@@ -50,6 +51,9 @@ def root(display):
     set_clipboard(SENTINEL)
     yield root
     root.destroy()
+    # Free the Tk interpreter here: collected later on another thread (a grab's), its
+    # Tcl handlers would be deleted from the wrong thread, which aborts the process.
+    gc.collect()
 
 
 def start_capture(root, worker, **kwargs) -> CaptureRun:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -34,6 +35,9 @@ def root(display):
     set_clipboard(SENTINEL)
     yield root
     root.destroy()
+    # Free the Tk interpreter here: collected later on another thread (a grab's), its
+    # Tcl handlers would be deleted from the wrong thread, which aborts the process.
+    gc.collect()
 
 
 def start(config_dir, *args: str) -> subprocess.Popen:
