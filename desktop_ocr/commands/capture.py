@@ -78,11 +78,17 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_USAGE)
     if display_server() == "none":
         return fail(NO_DISPLAY.message(), EXIT_FAILED)
+    from desktop_ocr.gui.dpi import apply_scaling, declare_dpi_aware
+    from desktop_ocr.i18n import set_language
+
+    set_language(loaded.settings.gui.language)  # the overlay and notice speak it
+    declare_dpi_aware()  # Windows: window units are the screen's pixels, as mss grabs them
     try:
         root = tk.Tk(className="desktop-ocr")
     except tk.TclError as exc:
         return fail(f"cannot open the display ({exc}). {NO_DISPLAY.fix}", EXIT_FAILED)
     root.withdraw()
+    apply_scaling(root)
     return _capture(root, config, options, copy=not args.no_copy, notice=not args.no_notice)
 
 

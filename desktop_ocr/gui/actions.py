@@ -52,6 +52,7 @@ class Action:
 MENUS: tuple[tuple[str, str], ...] = (
     ("file", N_("File")),
     ("edit", N_("Edit")),
+    ("capture", N_("Capture")),
     ("view", N_("View")),
     ("queue", N_("Queue")),
     ("tools", N_("Tools")),
@@ -66,6 +67,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("paste", N_("Paste image"), "paste_from_clipboard", shortcut="Ctrl+V", menu="file",
            toolbar="add", toolbar_label=N_("Paste")),
     Action("sample", N_("Try the sample image"), "open_sample", menu="file"),
+    Action("capture_region", N_("Region"), "capture_region", shortcut="Ctrl+Shift+R",
+           menu="capture", toolbar="capture", toolbar_label=N_("Capture")),
     Action("export_current", N_("Export current image…"), "exports.export_dialog", ("current",),
            shortcut="Ctrl+S", menu="file", separator_before=True, toolbar="export",
            toolbar_menu=N_("Export"), toolbar_menu_label=N_("Current image…")),

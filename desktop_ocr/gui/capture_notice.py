@@ -11,6 +11,7 @@ import logging
 import tkinter as tk
 from collections.abc import Callable
 
+from desktop_ocr.gui.dpi import px
 from desktop_ocr.services.capture import Rect
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,12 @@ class Notice:
             frame,
             text=text,
             justify="left",
-            wraplength=WRAP,
+            wraplength=px(WRAP),
             background=background,
             foreground="white",
-            font=("TkDefaultFont", -14),
-            padx=14,
-            pady=10,
+            font=("TkDefaultFont", -px(14)),
+            padx=px(14),
+            pady=px(10),
         )
         self.label.pack()
         for widget in (top, frame, self.label):
@@ -68,8 +69,8 @@ class Notice:
         top.update_idletasks()
         area = near or Rect(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
         width, height = top.winfo_reqwidth(), top.winfo_reqheight()
-        x = area.right - width - MARGIN
-        y = area.bottom - height - MARGIN
+        x = area.right - width - px(MARGIN)
+        y = area.bottom - height - px(MARGIN)
         top.geometry(f"+{max(x, area.left)}+{max(y, area.top)}")
         top.deiconify()
         ms = show_ms if show_ms is not None else ERROR_SHOW_MS if kind == "error" else SHOW_MS

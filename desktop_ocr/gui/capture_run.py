@@ -16,6 +16,7 @@ from desktop_ocr.engine import OcrResult
 from desktop_ocr.gui.capture_flow import RegionCapture
 from desktop_ocr.gui.capture_notice import Notice
 from desktop_ocr.gui.capture_overlay import RegionOverlay
+from desktop_ocr.i18n import _
 from desktop_ocr.services.capture import CapturedRegion, CaptureError, Monitor
 from desktop_ocr.services.capture.options import CaptureOptions
 from desktop_ocr.services.capture.outcome import (
@@ -112,7 +113,8 @@ class CaptureRun:
     def _read_failed(self, reason: str) -> None:
         assert self.region is not None
         ms = (time.perf_counter() - self.region.released_at) * 1000
-        self.outcome = CaptureOutcome("", 0, ms, False, f"The region could not be read: {reason}")
+        reason = _("The region could not be read: {reason}").format(reason=reason)
+        self.outcome = CaptureOutcome("", 0, ms, False, reason)
         self._tell(self.outcome.notice(), "error")
 
     def _cancelled(self) -> None:

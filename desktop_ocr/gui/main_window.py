@@ -21,6 +21,7 @@ from desktop_ocr.engine import ConfigError, EngineConfig
 from desktop_ocr.gui import actions
 from desktop_ocr.gui.about_dialog import APP_NAME
 from desktop_ocr.gui.adding_work import AddingWork
+from desktop_ocr.gui.capture_actions import WindowCapture
 from desktop_ocr.gui.controller import JobEntry, WindowController, origin_text
 from desktop_ocr.gui.dnd import enable_drop
 from desktop_ocr.gui.dpi import apply_scaling, factor, px, scale_pixel_fonts
@@ -53,7 +54,7 @@ POLL_BUDGET_S = 0.03  # time one poll may spend on events before yielding to Tk
 WORKER_EXIT_TIMEOUT_S = 30.0
 
 
-class MainWindow(AddingWork, WindowDialogs):
+class MainWindow(AddingWork, WindowDialogs, WindowCapture):
     """Builds the window on `root` and runs it with a worker thread."""
 
     def __init__(
@@ -100,7 +101,7 @@ class MainWindow(AddingWork, WindowDialogs):
         self.worker = OcrWorker(config)
         self.discovery = BackgroundDiscovery()
         self._show_nothing()
-        self._draw_count()
+        self.status.set_count(*self.controller.count())
         self.status.set_loading(config.device)
         if dnd_error is None:
             enable_drop(
@@ -119,6 +120,7 @@ class MainWindow(AddingWork, WindowDialogs):
         elif loaded.warnings:
             self.status.set_message("; ".join(loaded.warnings), warning=True)
         self.worker.start()
+        self.start_capturing()
         self._poll_id = root.after(POLL_MS, self._poll)
 
     # -- set-up --------------------------------------------------------------------------
@@ -242,6 +244,7 @@ class MainWindow(AddingWork, WindowDialogs):
         self.controller.handle(event)
         if isinstance(event, JobDone) and event.job_id in self.controller.jobs:
             self.display.cache(event.job_id, rgb_image(event.image))
+        self.capture_event(event)
 
     def _draw_changes(self) -> None:
         """Draws what the controller says the last events changed."""
@@ -262,7 +265,7 @@ class MainWindow(AddingWork, WindowDialogs):
         if changes.message is not None:
             self.status.set_message(changes.message.text, warning=changes.message.warning)
         if changes.count:
-            self._draw_count()
+            self.status.set_count(*self.controller.count())
         if changes.engine_error is not None:
             self.show_message(
                 _("The OCR engine could not start"),
@@ -294,9 +297,6 @@ class MainWindow(AddingWork, WindowDialogs):
             )
         else:
             self.status.set_loading(controller.loading_device or "cpu")
-
-    def _draw_count(self) -> None:
-        self.status.set_count(*self.controller.count())
 
     def _tick_running(self) -> None:
         """The running image's time so far, so a long one visibly progresses."""
@@ -375,6 +375,7 @@ class MainWindow(AddingWork, WindowDialogs):
             self.settings = with_gui(self.settings, geometry=self.root.geometry())
         self.save_settings()
         self.discovery.stop()
+        self.stop_capturing()
         self.root.destroy()
         self._release_tk_objects()
         # The window is gone already; let the running image finish so that onnxruntime

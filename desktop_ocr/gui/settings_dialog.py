@@ -17,6 +17,7 @@ from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.engine.packs import DEFAULT_PACK
 from desktop_ocr.gui.appearance_box import AppearanceBox
+from desktop_ocr.gui.capture_box import CaptureBox
 from desktop_ocr.gui.message_dialog import place_over
 from desktop_ocr.gui.pack_box import PackBox
 from desktop_ocr.gui.settings_fields import (
@@ -47,8 +48,9 @@ class SettingsDialog(tk.Toplevel):
         master: tk.Misc,
         *,
         values: dict[str, Any],
-        on_apply: Callable[[dict[str, Any], EngineConfig, dict[str, str | None]], None],
+        on_apply: Callable[..., None],
         appearance: dict[str, str | None] | None = None,
+        capture: Callable[[tk.Misc], CaptureBox] | None = None,  # makes the Capture box
     ) -> None:
         super().__init__(master)
         self.withdraw()
@@ -79,6 +81,9 @@ class SettingsDialog(tk.Toplevel):
             outer, theme=prefs.get("theme"), language=prefs.get("language")
         )
         self.appearance.pack(fill="x", pady=(10, 0))
+        self.capture = capture(outer) if capture is not None else None
+        if self.capture is not None:
+            self.capture.pack(fill="x", pady=(10, 0))
         rows = {id(cuda_box): 0, id(rec_box): 0}
         for field in FIELDS:
             parent = cuda_box if field.cuda else rec_box
@@ -252,7 +257,12 @@ class SettingsDialog(tk.Toplevel):
             label = _(field.label) if field else (exc.key or _("settings"))
             self._show_error(exc.key, f"{label}: {exc.reason}")
             return False
-        self._on_apply(overrides, config, self.appearance.values())
+        try:
+            extra = {"capture": self.capture.values()} if self.capture is not None else {}
+        except ValueError as exc:
+            self._show_error(None, str(exc))
+            return False
+        self._on_apply(overrides, config, self.appearance.values(), **extra)
         self.destroy()
         return True
 

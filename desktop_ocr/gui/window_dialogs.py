@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.gui.about_dialog import APP_NAME, AboutDialog
+from desktop_ocr.gui.capture_box import CaptureBox
 from desktop_ocr.gui.message_dialog import MessageDialog
 from desktop_ocr.gui.settings_dialog import SettingsDialog
 from desktop_ocr.i18n import _
+from desktop_ocr.services.capture.options import CaptureOptions
 from desktop_ocr.services.settings_store import (
     LoadOutcome,
     engine_values,
+    with_capture,
     with_engine,
     with_gui,
 )
@@ -29,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 class WindowDialogs:
     """The dialogs the main window opens; mixed into MainWindow, which sets the attributes
-    and provides save_settings."""
+    and provides save_settings (and apply_hotkey, from WindowCapture)."""
 
     root: tk.Tk
     dialogs: list[tk.Toplevel]
@@ -39,6 +42,7 @@ class WindowDialogs:
     settings: Settings
     icon: tk.PhotoImage | None
     _settings_dialog: Any
+    hotkey_problem: str | None
 
     def show_message(
         self, heading: str, body: str = "", *, kind: str = "info", title: str = ""
@@ -64,6 +68,9 @@ class WindowDialogs:
             values=engine_values(self.worker.config),
             on_apply=self.apply_settings,
             appearance={"theme": gui.theme, "language": gui.language},
+            capture=lambda parent: CaptureBox(
+                parent, self.settings.capture, self.hotkey_problem
+            ),
         )
         self._settings_dialog = dialog
         return dialog
@@ -73,11 +80,15 @@ class WindowDialogs:
         overrides: dict[str, Any],
         config: EngineConfig,
         appearance: dict[str, str | None] | None = None,
+        capture: CaptureOptions | None = None,
     ) -> None:
         """The dialog's Apply: save, then rebuild the engine on the worker."""
         self.settings = with_engine(self.settings, overrides)
         if appearance is not None:
             self.settings = with_gui(self.settings, **appearance)
+        if capture is not None:
+            self.settings = with_capture(self.settings, capture)
+            self.apply_hotkey()
         self.save_settings()
         self.controller.reconfigure(config)
         self.worker.reconfigure(config)

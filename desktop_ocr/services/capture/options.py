@@ -18,7 +18,7 @@ class CaptureOptions:
     """How a capture behaves; every default is what a first capture should do."""
 
     copy_as: str = "lines"  # "lines": a line per line read; "paragraph": one line of text
-    show_window: bool = True  # show the main window again after a capture (else minimised)
+    show_window: bool = True  # show the main window again after a capture (else keep hidden)
     delay_s: float = 0.0  # wait before grabbing, to open a menu or a tooltip first
     hotkey_enabled: bool = False  # a system-wide shortcut while the app runs
     hotkey: str = DEFAULT_HOTKEY  # in pynput's notation

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 from desktop_ocr.engine import OcrResult
+from desktop_ocr.i18n import N_, _
 from desktop_ocr.services.capture.models import CapturedRegion
 from desktop_ocr.services.capture.options import CaptureOptions
 from desktop_ocr.services.capture.text import capture_text, notice_text
@@ -15,7 +16,7 @@ from desktop_ocr.services.clipboard_text import ClipboardError, copy_text
 
 logger = logging.getLogger(__name__)
 
-NO_TEXT = "No text was found in the region; the clipboard was left as it was."
+NO_TEXT = N_("No text was found in the region; the clipboard was left as it was.")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class CaptureOutcome:
 
     def notice(self) -> str:
         if self.problem:
-            return self.problem
+            return _(self.problem) if self.problem == NO_TEXT else self.problem
         return notice_text(self.text, self.line_count, self.ms)
 
 

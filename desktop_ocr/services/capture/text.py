@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from desktop_ocr.i18n import ngettext
+
 NOTICE_CHARS = 48
 
 
@@ -54,5 +56,6 @@ def notice_text(text: str, line_count: int, ms: float) -> str:
     first = " ".join(text.split())
     if len(first) > NOTICE_CHARS:
         first = first[: NOTICE_CHARS - 1].rstrip() + "…"
-    lines = "1 line" if line_count == 1 else f"{line_count} lines"
-    return f'Copied {lines} in {ms:.0f} ms: "{first}"'
+    return ngettext(
+        'Copied {n} line in {ms} ms: "{text}"', 'Copied {n} lines in {ms} ms: "{text}"', line_count
+    ).format(n=line_count, ms=f"{ms:.0f}", text=first)
