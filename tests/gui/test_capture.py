@@ -11,6 +11,7 @@ import pytest
 from desktop_ocr.engine import load_config
 from desktop_ocr.gui.capture_overlay import OVERLAY_TITLE
 from desktop_ocr.gui.capture_run import CaptureRun
+from desktop_ocr.i18n import set_language
 from desktop_ocr.services.capture import Monitor, Rect, grab_screen
 from desktop_ocr.services.capture.options import CaptureOptions
 from desktop_ocr.services.worker import EngineReady, OcrWorker
@@ -46,6 +47,7 @@ def worker():
 @pytest.fixture
 def root(display):
     need_clipboard_tools()
+    set_language(None)  # English (the test's setting), whatever an earlier test chose
     root = tk.Tk()
     root.withdraw()
     set_clipboard(SENTINEL)
