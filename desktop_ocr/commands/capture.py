@@ -39,8 +39,8 @@ def add_parser(sub: Any) -> None:
         description="Grab the screen, drag a rectangle over the text (Esc cancels, a click "
         "takes the whole screen), and get the text on the clipboard and on standard output. "
         "Options not given come from the window's settings. Exit codes: 0 text copied, "
-        "1 nothing copied (cancelled, no text, the screen could not be grabbed), 2 a usage, "
-        "config or model problem.",
+        "1 nothing copied (cancelled, no text, the screen could not be grabbed, the models "
+        "could not load), 2 a usage or config problem.",
     )
     add_engine_args(parser)
     parser.add_argument(

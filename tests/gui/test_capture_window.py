@@ -204,11 +204,12 @@ def test_the_global_shortcut_starts_a_capture_from_anywhere(ready):
     assert not listener.is_alive()
 
 
-def test_capture_dialogs_are_toplevels_of_the_window(ready):
-    """The notice and overlay belong to the window's Tk, closed with it."""
+def test_closing_the_window_mid_capture_takes_the_overlay_away(ready):
     window, _text = ready
     window.capture_region()
     wait_overlay(window)
-    assert any(t.title() == "desktop-ocr capture" for t in toplevels(window.root))
+    overlay = window.capture.overlay
+    assert [t.title() for t in toplevels(window.root)].count("desktop-ocr capture") == 1
     window.close()
-    assert not window.capturing or window.capture.overlay is None
+    assert window.capture.overlay is None and not window.capturing
+    assert overlay.screens == []  # its windows destroyed and its images freed
