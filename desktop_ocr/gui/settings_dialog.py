@@ -13,7 +13,6 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any
 
-from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.errors import ConfigError
 from desktop_ocr.engine.packs import DEFAULT_PACK
 from desktop_ocr.gui.appearance_box import AppearanceBox
