@@ -85,9 +85,11 @@ def test_ctrl_shift_r_hides_the_window_and_queues_the_region_with_its_boxes(read
         (x0, y0), (x1, y1) = line.box[0], line.box[2]
         assert (pixels[int(y0) : int(y1), int(x0) : int(x1)] < 110).sum() > 20
     assert window.current_entry() is entry  # shown as the new result
-    # Export works as for files.
+    # Export works as for files: the lines in reading order, paragraphs apart.
     out = window.exports.export_to("current", tmp_path / "capture.txt")
-    assert out.read_text(encoding="utf-8").strip() == EXPECTED_TEXT
+    written = out.read_text(encoding="utf-8")
+    assert written.strip() == entry.result.page_text.strip()
+    assert [row for row in written.splitlines() if row.strip()] == EXPECTED_TEXT.splitlines()
     notice.close()
 
 
