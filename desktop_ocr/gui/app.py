@@ -24,7 +24,12 @@ def open_window(
     set_language(loaded.settings.gui.language)  # before any text is made
     declare_dpi_aware()
     root, dnd_error = create_root()
+    # Shown only once it is whole: mapped at once, Tk would show the window without the
+    # menu bar's height and grow it a moment later (on X11 the bar is inside the window).
+    root.withdraw()
     window = MainWindow(root, store=store, loaded=loaded, dnd_error=dnd_error)
+    root.update_idletasks()
+    root.deiconify()
     if paths:
         window.add_paths(paths)
     return window

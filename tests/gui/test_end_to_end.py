@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -102,6 +104,51 @@ def test_click_type_read_copy_screenshot_quit(display, samples_dir, tmp_path):
     saved = yaml.safe_load((tmp_path / "config" / "settings.yaml").read_text(encoding="utf-8"))
     assert saved["gui"]["last_open_dir"] == str(samples_dir / "rapidocr")
     assert saved["gui"]["geometry"].startswith(f"{box['WIDTH']}x")
+
+
+def test_the_window_appears_at_its_final_size(display, tmp_path):
+    """Mapped once, at its size with the menu bar: never shown short and grown after.
+
+    A window that grows after it appears makes a screenshot taller than the geometry read
+    when it appeared (the end-to-end test above failed so under load, when Tk was slow to
+    add the menu bar's height).
+    """
+    need_xdotool()
+    if shutil.which("xev") is None:
+        pytest.skip("xev is not installed (apt-get install x11-utils)")
+    env = dict(os.environ, DISPLAY=display, DESKTOP_OCR_CONFIG_DIR=str(tmp_path / "config"))
+    watch = subprocess.Popen(
+        ["xev", "-root", "-event", "substructure"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(0.5)  # xev listens before the window exists
+        app = subprocess.Popen([sys.executable, "-m", "desktop_ocr"], cwd=REPO, env=env)
+        try:
+            window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Desktop OCR$")
+            window = window.splitlines()[0]
+            time.sleep(2)  # any late change of size would come now
+            final = geometry(window)
+            xdotool("windowfocus", "--sync", window)
+            xdotool("key", "ctrl+q")
+            assert app.wait(timeout=60) == 0
+        finally:
+            if app.poll() is None:
+                app.kill()
+                app.wait(timeout=10)
+    finally:
+        watch.terminate()
+    events = watch.communicate(timeout=10)[0]
+    ours = hex(int(window))
+    configured = [
+        (int(w), int(h))
+        for win, w, h in re.findall(
+            r"ConfigureNotify event,[^\n]*\n[^\n]*?window (0x[0-9a-f]+), \(-?\d+,-?\d+\), "
+            r"width (\d+), height (\d+)",
+            events,
+        )
+        if win == ours
+    ]
+    assert configured and set(configured) == {(final["WIDTH"], final["HEIGHT"])}, configured
 
 
 def test_paths_on_the_command_line_are_read_at_once(display, samples_dir, tmp_path):
