@@ -92,6 +92,7 @@ def _precedes(r: _Rects) -> np.ndarray:
     before = x_overlap & np.where(same_row, r.x0[:, None] < r.x0[None, :], above)
     # Rule 2: a wholly left of b, unless a line c between them vertically spans both.
     tolerance = 0.1 * float(np.median(h)) if n else 0.0
+    reach = 10 * tolerance  # a line's height
     left_of = r.x1[:, None] <= r.x0[None, :] + tolerance
     lo = np.minimum(yc[:, None], yc[None, :])
     hi = np.maximum(yc[:, None], yc[None, :])
@@ -100,14 +101,14 @@ def _precedes(r: _Rects) -> np.ndarray:
         # between[b, c]: c lies vertically between a and b and reaches over both.
         between = (yc[None, :] > lo[a, targets][:, None]) & (yc[None, :] < hi[a, targets][:, None])
         spans = between & x_overlap[a][None, :] & x_overlap[targets]
-        # A line below b goes first only when its column reaches up to b: columns side by
-        # side, not a small label low on the left of a poster.
+        # A line below b goes first only when its column reaches up to b, within a line:
+        # columns side by side (one may start a little lower, under a heading's space),
+        # not a small label low on the left of a poster.
         below = yc[a] > r.y1[targets]
-        b_yc = yc[targets][:, None]
-        at_height = (
-            (yc[None, :] >= r.y0[targets][:, None]) & (yc[None, :] <= r.y1[targets][:, None])
-        ) | ((b_yc >= r.y0[None, :]) & (b_yc <= r.y1[None, :]))
-        column_reaches = (at_height & x_overlap[a][None, :]).any(axis=1)
+        near = (r.y0[None, :] <= r.y1[targets][:, None] + reach) & (
+            r.y1[None, :] >= r.y0[targets][:, None] - reach
+        )
+        column_reaches = (near & x_overlap[a][None, :]).any(axis=1)
         allowed = ~spans.any(axis=1) & (~below | column_reaches)
         before[a, targets[allowed]] = True
     np.fill_diagonal(before, False)

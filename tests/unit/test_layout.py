@@ -61,6 +61,17 @@ def test_a_small_label_low_on_the_left_does_not_jump_ahead():
     assert arrange(boxes).order == (0, 1, 2)
 
 
+def test_a_column_that_starts_lower_under_a_heading_is_still_read_first():
+    # The left column opens with a heading set lower (space above it), so the right
+    # column's first lines sit higher than the left column's first line.
+    title = rect(50, 20, 550, 60)
+    heading = rect(50, 118, 150, 140)
+    left = [rect(50, 150 + 30 * i, 280, 170 + 30 * i) for i in range(4)]
+    right = [rect(320, 100 + 30 * i, 550, 120 + 30 * i) for i in range(5)]
+    boxes = np.array([title, *right, heading, *left], dtype=float)
+    assert arrange(boxes).order == (0, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5)
+
+
 def test_vertical_columns_read_right_to_left():
     # Three tall columns, as in Chinese set vertically; the rightmost is read first.
     boxes = np.array(
