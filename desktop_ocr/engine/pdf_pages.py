@@ -206,16 +206,18 @@ def _close_line(current: list, lines: list[TextLine]) -> None:
     if not items:
         return
     rects = np.array([r for _, r in items if r is not None], dtype=np.float64)
-    box = _quad(rects[:, 0].min(), rects[:, 1].min(), rects[:, 2].max(), rects[:, 3].max())
+    top, bottom = rects[:, 1].min(), rects[:, 3].max()
+    box = _quad(rects[:, 0].min(), top, rects[:, 2].max(), bottom)
     words: list[WordBox] = []
     word, parts = "", []
 
+    # Words are as high as their line, as OCR's are: glyph boxes differ in height ("-" or
+    # "a" against "l"), and text laid on them would not sit on one baseline.
     def flush() -> None:
         nonlocal word, parts
         if word:
             part = np.array(parts, dtype=np.float64)
-            corners = (part[:, 0].min(), part[:, 1].min(), part[:, 2].max(), part[:, 3].max())
-            words.append(WordBox(word, _quad(*corners)))
+            words.append(WordBox(word, _quad(part[:, 0].min(), top, part[:, 2].max(), bottom)))
         word, parts = "", []
 
     for char, rect in items:
@@ -223,7 +225,7 @@ def _close_line(current: list, lines: list[TextLine]) -> None:
             flush()
         elif is_unspaced(char):
             flush()
-            words.append(WordBox(char, _quad(*rect)))
+            words.append(WordBox(char, _quad(rect[0], top, rect[2], bottom)))
         else:
             word += char
             parts.append(rect)
