@@ -18,6 +18,11 @@ Writes, in the dev-set format that ../shared/tools/score.py reads:
   pages are named `scan_*`, the others `clean_*`, so score.py reports the two apart.
 - `doc_*/pdf/`: the PDFs the pages were rendered from; `manifest.json`: package versions.
 
+As a library: `make_pages(specs)` makes pages in memory, `reading_text(page)` is a page's
+text in reading order (blank rows between blocks), and `write_pdf(pages, path)` puts pages
+in one PDF, born-digital or (`scanned=True`) as images only, for the reading-order
+benchmark and the document tests (`TWO_COLUMNS` has a two-column page per language).
+
 The PDFs are written with reportlab (BSD; it embeds TrueType fonts, and faces of TTC
 collections, as subsets, and lets each line be placed and spaced exactly) and rendered at
 150-200 DPI with pypdfium2, whose text page gives every character and its glyph box: the
@@ -52,6 +57,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 import cv2
 import numpy as np
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks.docpages.degrade import crop_line, degrade, move_quad, random_effects
@@ -277,6 +283,83 @@ def package_versions() -> dict[str, str]:
             break
         versions[package] = done.stdout.strip() or "not installed"
     return versions
+
+
+# -- whole documents, for the reading-order benchmark and the document tests --------------
+
+# Two columns at a size the recogniser reads well: what a test of documents wants.
+TWO_COLUMNS = {
+    "en": _S("en", "A4", 200, 2, "LiberationSerif", "LiberationSans-Bold", 11, True),
+    "zh": _S("zh", "A4", 200, 2, "WenQuanYiMicroHei", "WenQuanYiZenHei", 11, True),
+}
+
+
+def make_pages(specs: list[PageSpec], seed: str = "document") -> list[Page]:
+    """Generates one page per spec (seeded by `seed` and the page's place), in order."""
+    check_fonts()
+    sources: dict[str, list[Document]] = {}
+    pages = []
+    for i, spec in enumerate(specs):
+        if spec.lang not in sources:
+            sources[spec.lang] = chinese_documents() if spec.lang == "zh" else english_documents()
+        name = f"{'scan' if spec.scan else 'clean'}__{spec.lang}_{i + 1:02d}"
+        name += ".jpg" if spec.scan else ".png"
+        pages.append(make_page(spec, sources[spec.lang], f"{seed}-{i}", name))
+    return pages
+
+
+def reading_text(page: Page) -> str:
+    """The page's text in reading order: a row per line, a blank row between blocks.
+
+    The truth the reading order is measured against: the layout's own order, which the
+    PDF's text layer confirmed line by line when the page was made.
+    """
+    rows: list[str] = []
+    block = None
+    for entry, where in zip(page.gt, page.order, strict=True):
+        if rows and where["block"] != block:
+            rows.append("")
+        rows.append(entry["text"])
+        block = where["block"]
+    return "\n".join(rows)
+
+
+def write_pdf(pages: list[Page], path: Path, *, scanned: bool = False) -> Path:
+    """The pages as one PDF: their own born-digital PDFs, or (`scanned`) their images only,
+    at the resolution they were rendered at: what a scanner gives, with no text at all."""
+    import pypdfium2 as pdfium
+
+    if scanned:
+        canvas = Canvas(str(path), invariant=1)
+        for page in pages:
+            height, width = page.rgb.shape[:2]
+            dpi = _page_dpi(page)
+            size = (width * 72.0 / dpi, height * 72.0 / dpi)
+            canvas.setPageSize(size)
+            canvas.drawImage(ImageReader(BytesIO(page.image)), 0, 0, *size)
+            canvas.showPage()
+        canvas.save()
+        return path
+    merged = pdfium.PdfDocument.new()
+    for page in pages:
+        source = pdfium.PdfDocument(page.pdf)
+        merged.import_pages(source)
+        source.close()
+    merged.save(path)
+    merged.close()
+    return path
+
+
+def _page_dpi(page: Page) -> float:
+    """The resolution a page's image has: its pixels over its PDF page's width in inches."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(page.pdf)
+    try:
+        width_pt = pdf[0].get_width()
+    finally:
+        pdf.close()
+    return page.rgb.shape[1] * 72.0 / width_pt
 
 
 def main() -> int:

@@ -6,12 +6,18 @@ never disagree with what was printed. Spaces are the exception: pdfium infers th
 gaps between glyphs and marks some drawn ones as inferred, so they come from the layout.
 A line's box is the union of its glyphs' tight boxes, so it hugs the ink, not the font's
 ascent and descent.
+
+Read back the other way, `pdf_texts` is what a PDF reader extracts from any PDF, and
+`edit_distance` how far a text is from its truth.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -73,3 +79,33 @@ def read_page(pdf_bytes: bytes, lines: Sequence[LaidLine], dpi: int) -> Rendered
     finally:
         pdf.close()
     return RenderedPage(rgb, boxes, ["".join(chars) for chars in got])
+
+
+def pdf_texts(path: Path) -> list[str]:
+    """Each page's text as a PDF reader extracts it (PDFium's text layer, content order)."""
+    doc = pdfium.PdfDocument(path)
+    try:
+        texts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def normalise(text: str) -> str:
+    """What is compared: NFKC, no whitespace (line breaks and spacing do not count)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def edit_distance(text: str, truth: str) -> float:
+    """Normalised edit distance (0: same, 1: nothing in common) after `normalise`."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = normalise(text), normalise(truth)
+    if not a and not b:
+        return 0.0
+    return Levenshtein.distance(a, b) / max(len(a), len(b))
