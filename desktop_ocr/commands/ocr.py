@@ -65,8 +65,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--dpi",
         type=_dpi,
-        default=DEFAULT_DPI,
-        help=f"resolution PDF pages are rendered at for OCR (default {DEFAULT_DPI:.0f})",
+        help="resolution PDF pages are rendered at for OCR "
+        f"(default: the config's documents.dpi, {DEFAULT_DPI:.0f} in the bundled configs)",
     )
     parser.add_argument(
         "--ocr-text-layer",
@@ -153,8 +153,8 @@ def run(args: argparse.Namespace) -> int:
     for path, reason in found.skipped:
         logger.info("skipped %s: %s", path, reason)
     options = PageOptions(
-        dpi=args.dpi,
-        text_layer=not args.ocr_text_layer and not args.no_rec,
+        dpi=args.dpi or float(config.documents.dpi),
+        text_layer=config.documents.text_layer and not args.ocr_text_layer and not args.no_rec,
         max_pixels=config.pipeline.max_image_pixels,
         apply_exif=config.pipeline.apply_exif,
     )

@@ -19,6 +19,7 @@ from desktop_ocr.engine.pages import (
     open_pages,
 )
 from desktop_ocr.engine.pages import read_page as read_source_page
+from desktop_ocr.services.page_reader import page_options
 
 # The document a worker process read last: its next item is most often the next page.
 _open: tuple[Path, PageOptions, object] | None = None
@@ -37,10 +38,8 @@ def page_count(path: Path) -> int | None:
 
 def _source(engine: OcrEngine, path: Path, text_layer: bool) -> object:
     global _open
-    pipeline = engine.config.pipeline
-    options = PageOptions(
-        text_layer=text_layer, max_pixels=pipeline.max_image_pixels, apply_exif=pipeline.apply_exif
-    )
+    config = engine.config
+    options = page_options(config, text_layer=text_layer and config.documents.text_layer)
     if _open is None or _open[0] != path or _open[1] != options:
         if _open is not None:
             _open[2].close()  # type: ignore[attr-defined]

@@ -17,9 +17,12 @@ logger = logging.getLogger(__name__)
 
 
 def page_options(config: EngineConfig, **changes: object) -> PageOptions:
-    """Page settings that follow the engine config's image limits."""
+    """Page settings from the engine config: its `documents` section and image limits."""
     options = PageOptions(
-        max_pixels=config.pipeline.max_image_pixels, apply_exif=config.pipeline.apply_exif
+        dpi=float(config.documents.dpi),
+        text_layer=config.documents.text_layer,
+        max_pixels=config.pipeline.max_image_pixels,
+        apply_exif=config.pipeline.apply_exif,
     )
     return dataclasses.replace(options, **changes) if changes else options
 

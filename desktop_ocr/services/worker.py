@@ -291,7 +291,7 @@ class OcrWorker:
             return
         self._engine = engine
         self._engine_error = None
-        self.pages.options = page_options(config, **_kept(self.pages.options))
+        self.pages.options = page_options(config)
         seconds = time.perf_counter() - started
         logger.info("engine ready in %.2f s: %s", seconds, ", ".join(engine.providers.granted))
         warmed = config.runtime.warmup and not engine.providers.fell_back
@@ -357,11 +357,6 @@ class OcrWorker:
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
         return JobDone(job.job_id, job.name, loaded, result)
-
-
-def _kept(options: object) -> dict[str, object]:
-    """The page settings a user chose, which a new engine config leaves as they are."""
-    return {"dpi": options.dpi, "text_layer": options.text_layer}  # type: ignore[attr-defined]
 
 
 def _fallback_message(engine: OcrEngine) -> str:
