@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
 
 Point = tuple[float, float]
 Box = tuple[Point, Point, Point, Point]
@@ -28,6 +31,56 @@ class WordBox:
         return {"text": self.text, "box": _box_list(self.box, 1)}
 
 
+class WordBoxes(Sequence[WordBox]):
+    """A line's words or characters with their boxes, kept compactly: a tuple of WordBox.
+
+    A dense page has thousands of characters; as tuples of tuples of floats each box takes
+    about half a kilobyte, so a window holding the results of a 300-page document would
+    grow by gigabytes. Here a line's boxes are one float32 array (32 bytes a box), and each
+    WordBox is made when it is asked for.
+    """
+
+    __slots__ = ("_boxes", "_texts")
+
+    def __init__(self, items: Iterable[WordBox] = ()) -> None:
+        items = list(items)
+        self._texts = tuple(item.text for item in items)
+        boxes = [item.box for item in items]
+        self._boxes = np.array(boxes, dtype=np.float32).reshape(len(items), 4, 2)
+
+    @classmethod
+    def of(cls, items: Iterable[WordBox]) -> WordBoxes:
+        return items if isinstance(items, WordBoxes) else cls(items)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> WordBox: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> WordBoxes: ...
+
+    def __getitem__(self, index: int | slice) -> WordBox | WordBoxes:
+        if isinstance(index, slice):
+            return WordBoxes(self[i] for i in range(*index.indices(len(self))))
+        points = self._boxes[index].tolist()
+        return WordBox(self._texts[index], tuple(tuple(p) for p in points))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, WordBoxes):
+            return self._texts == other._texts and np.array_equal(self._boxes, other._boxes)
+        if isinstance(other, (tuple, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._texts, self._boxes.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"WordBoxes({list(self)!r})"
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One recognised line: its quadrilateral (clockwise from top-left), text and confidence.
@@ -41,9 +94,13 @@ class TextLine:
     text: str
     score: float
     angle: int = 0  # degrees the classifier found the crop rotated by (0 or 180)
-    words: tuple[WordBox, ...] = ()
-    chars: tuple[WordBox, ...] = ()
+    words: Sequence[WordBox] = ()
+    chars: Sequence[WordBox] = ()
     paragraph: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", WordBoxes.of(self.words))
+        object.__setattr__(self, "chars", WordBoxes.of(self.chars))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
