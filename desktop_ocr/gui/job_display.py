@@ -19,7 +19,7 @@ from desktop_ocr.gui.controller import JobEntry
 from desktop_ocr.gui.image_view import ImageView
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.i18n import _
-from desktop_ocr.services.worker import load_preview, rgb_image
+from desktop_ocr.services.page_reader import load_preview, rgb_image
 
 logger = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from desktop_ocr.gui.window_dialogs import WindowDialogs
 from desktop_ocr.gui.window_setup import load_icon, restore_geometry
 from desktop_ocr.i18n import _
 from desktop_ocr.services.discovery import BackgroundDiscovery
+from desktop_ocr.services.page_reader import rgb_image
 from desktop_ocr.services.settings_store import (
     LoadOutcome,
     Settings,
@@ -45,7 +46,7 @@ from desktop_ocr.services.settings_store import (
     with_engine,
     with_gui,
 )
-from desktop_ocr.services.worker import JobDone, OcrWorker, WorkerEvent, rgb_image
+from desktop_ocr.services.worker import JobDone, OcrWorker, WorkerEvent
 
 logger = logging.getLogger(__name__)
 

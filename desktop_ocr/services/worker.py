@@ -11,14 +11,10 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-import cv2
-from PIL import Image
 
 from desktop_ocr.engine import (
     EngineConfig,
@@ -28,15 +24,16 @@ from desktop_ocr.engine import (
     OcrError,
     OcrResult,
     ProviderReport,
-    load_image,
 )
 from desktop_ocr.engine.results import page_name
 from desktop_ocr.engine.sessions import SessionConstructor
-from desktop_ocr.services.page_reader import PageReader, count_pages, page_options, render_page
+from desktop_ocr.services.event_queue import EventQueue
+from desktop_ocr.services.page_reader import PageReader, count_pages, page_options
 
 logger = logging.getLogger(__name__)
 
 Source = Path | bytes
+MAX_UNREAD = 4  # results (with their pixels) read ahead of a consumer that is behind
 
 
 @dataclass(frozen=True)
@@ -100,6 +97,7 @@ class JobDone:
     name: str
     image: LoadedImage
     result: OcrResult
+    dpi: float | None = None  # pixels per inch of a page, when its source says
 
 
 @dataclass(frozen=True)
@@ -138,6 +136,7 @@ WorkerEvent = (
 @dataclass(frozen=True)
 class _Reconfigure:
     config: EngineConfig
+    rebuild: bool = True  # False: only the page settings changed, the engine stays
 
 
 class _Stop:
@@ -153,9 +152,14 @@ class OcrWorker:
     """
 
     def __init__(
-        self, config: EngineConfig, *, session_factory: SessionConstructor | None = None
+        self,
+        config: EngineConfig,
+        *,
+        session_factory: SessionConstructor | None = None,
+        max_unread: int = MAX_UNREAD,
     ) -> None:
-        self.events: queue.SimpleQueue[WorkerEvent] = queue.SimpleQueue()
+        self.events: EventQueue[WorkerEvent] = EventQueue(JobDone)
+        self.max_unread = max_unread
         self._config = config
         self._session_factory = session_factory  # passed to every engine it builds
         self._reported: ProviderReport | None = None
@@ -187,16 +191,19 @@ class OcrWorker:
             self._cond.notify()
         return job
 
-    def submit_document(self, path: Path | str, name: str | None = None) -> list[Job]:
+    def submit_document(
+        self, path: Path | str, name: str | None = None, page_count: int | None = None
+    ) -> list[Job]:
         """Queues every page of a PDF or TIFF as a job of its own (an image as one job).
 
         One job per page lets cancel keep the pages done and lets each page show its own
         state and time. A file that cannot be opened (encrypted, damaged, missing) is
-        queued as one job, which fails with the reason like any bad image.
+        queued as one job, which fails with the reason like any bad image. `page_count`,
+        when the caller counted already, saves opening the file here.
         """
         path = Path(path)
         name = name or str(path)
-        count = count_pages(path, self.pages.options)
+        count = page_count or count_pages(path, self.pages.options)
         if count is None or count == 1:
             return [self.submit(path, name)]
         jobs = [
@@ -222,14 +229,22 @@ class OcrWorker:
                 self.events.put(Progress(self._finished, 0))
         return dropped
 
-    def reconfigure(self, config: EngineConfig) -> None:
-        """Rebuilds the engine with `config` before the next job (after the running one)."""
+    def reconfigure(self, config: EngineConfig) -> bool:
+        """Rebuilds the engine with `config` before the next job (after the running one).
+
+        Returns False when only the `documents` settings changed and the engine was up:
+        they apply from the next page on, without a rebuild.
+        """
         with self._cond:
+            pending = [c for c in self._commands if isinstance(c, _Reconfigure)]
+            same = replace(config, documents=self._config.documents) == self._config
+            rebuild = any(c.rebuild for c in pending) or not same or self._engine is None
             self._config = config
-            for command in [c for c in self._commands if isinstance(c, _Reconfigure)]:
+            for command in pending:
                 self._commands.remove(command)
-            self._commands.appendleft(_Reconfigure(config))
+            self._commands.appendleft(_Reconfigure(config, rebuild))
             self._cond.notify()
+        return rebuild
 
     def stop(self, timeout: float | None = None) -> bool:
         """Asks the thread to end after the running job; True when it has ended in time."""
@@ -256,10 +271,15 @@ class OcrWorker:
     # -- the worker thread ---------------------------------------------------------------
 
     def _next(self) -> Job | _Reconfigure | _Stop:
-        with self._cond:
-            while not self._commands:
-                self._cond.wait()
-            return self._commands.popleft()
+        """The next command; an image waits while `max_unread` results are not taken."""
+        while True:
+            with self._cond:
+                while not self._commands:
+                    self._cond.wait()
+                head = self._commands[0]
+                if not isinstance(head, Job) or self.events.unread < self.max_unread:
+                    return self._commands.popleft()
+            self.events.wait_taken(timeout=0.2)  # then look again: cancel, stop, new work
 
     def _run(self) -> None:
         while True:
@@ -267,7 +287,10 @@ class OcrWorker:
             if isinstance(command, _Stop):
                 break
             if isinstance(command, _Reconfigure):
-                self._build(command.config)
+                if command.rebuild:
+                    self._build(command.config)
+                else:
+                    self.pages.options = page_options(command.config)
                 continue
             self._process(command)
         self.pages.close()
@@ -341,9 +364,10 @@ class OcrWorker:
         )
 
     def _ocr(self, engine: OcrEngine, job: Job) -> WorkerEvent:
+        dpi = None
         try:
             if isinstance(job.source, Path):
-                loaded, result = self.pages.read(engine, job.source, job.page)
+                loaded, result, dpi = self.pages.read(engine, job.source, job.page)
             else:
                 started = time.perf_counter()
                 loaded = engine.load(job.source)
@@ -356,7 +380,7 @@ class OcrWorker:
         except Exception as exc:  # one bad image must not end the batch
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
-        return JobDone(job.job_id, job.name, loaded, result)
+        return JobDone(job.job_id, job.name, loaded, result, dpi)
 
 
 def _fallback_message(engine: OcrEngine) -> str:
@@ -368,27 +392,3 @@ def _fallback_message(engine: OcrEngine) -> str:
         f"{failure.diagnosis.summary}"
     )
 
-
-def rgb_image(loaded: LoadedImage) -> Image.Image:
-    """The loaded pixels as an RGB PIL image, for display: the image as it looks.
-
-    That is `display_bgr`, not what the models read: light text on a transparent canvas
-    is read inverted and shown as drawn. cv2 converts in about 2 ms where a numpy
-    channel flip makes Pillow copy pixel by pixel (about 13 ms for 1.7 megapixels), and
-    the window's thread is the one waiting.
-    """
-    return Image.fromarray(cv2.cvtColor(loaded.display_bgr, cv2.COLOR_BGR2RGB))
-
-
-def load_preview(
-    source: Source, config: EngineConfig, page: int | None = None, dpi: float | None = None
-) -> LoadedImage:
-    """Decodes an image (or renders a page) the way the worker did, to show it again.
-
-    The window keeps only a few recent images in memory; older ones are decoded again
-    from their source when the user goes back to them. Raises ImageLoadError.
-    """
-    opts = config.pipeline
-    if isinstance(source, Path) and (page is not None or source.suffix.lower() == ".pdf"):
-        return render_page(source, config, page or 0, dpi)
-    return load_image(source, max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif)

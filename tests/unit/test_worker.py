@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from desktop_ocr.services.page_reader import load_preview, rgb_image
 from desktop_ocr.services.settings_store import build_engine_config
 from desktop_ocr.services.worker import (
     EngineFailed,
@@ -21,8 +22,6 @@ from desktop_ocr.services.worker import (
     JobStarted,
     OcrWorker,
     Progress,
-    load_preview,
-    rgb_image,
 )
 from tests.cuda_faults import failing_cuda
 from tests.unit.rgba_images import screenshot_rgba
@@ -254,3 +253,24 @@ def test_the_window_is_shown_transparent_images_as_they_look(samples_dir, tmp_pa
     assert shown_white[drawn].min() == 255  # the white text is shown white ...
     assert shown_white[~drawn].max() == 0  # ... on black, where it stands out
     assert done[jobs[1].job_id].result.lines[0].text == "我是中国人"
+
+
+def test_a_consumer_that_is_behind_holds_the_worker_back(samples_dir):
+    """Results carry their pixels: no more than `max_unread` wait in the queue untaken."""
+    image = samples_dir / "rapidocr" / "short.png"
+    worker = OcrWorker(build_engine_config({}), max_unread=2)
+    worker.start()
+    try:
+        jobs = [worker.submit(image) for _ in range(5)]
+        deadline = time.monotonic() + TIMEOUT_S
+        while worker.events.unread < 2:
+            assert time.monotonic() < deadline, "the first two results never came"
+            time.sleep(0.05)
+        time.sleep(1.5)  # time enough to read more, were it allowed (short.png takes ms)
+        assert worker.events.unread == 2 and worker.pending == 3
+        # Taking the results out lets the rest be read, in order.
+        events = collect(worker, finished(5))
+        done = [e.job_id for e in events if isinstance(e, JobDone)]
+        assert done == [j.job_id for j in jobs] and worker.events.unread == 0
+    finally:
+        assert worker.stop(timeout=TIMEOUT_S)
