@@ -30,6 +30,7 @@ from desktop_ocr.engine.word_boxes import is_unspaced
 logger = logging.getLogger(__name__)
 
 PDF_SUFFIXES = (".pdf",)
+TEXT_LAYER_NOTE = "text taken from the PDF's own text layer (not OCR)"
 PDFIUM_LOCK = threading.RLock()
 
 # PDFium's load errors (FPDF_GetLastError) in words a user can act on.
@@ -122,7 +123,7 @@ class PdfPages:
         if self.text_layer:
             lines = _text_layer(page, bgr.shape[1], bgr.shape[0])
             if lines is not None:
-                notes.append("text taken from the PDF's own text layer (not OCR)")
+                notes.append(TEXT_LAYER_NOTE)
         return LoadedImage(bgr, self.name, tuple(notes)), dpi, lines
 
 

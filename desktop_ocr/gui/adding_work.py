@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_ocr.engine import IMAGE_SUFFIXES
+from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES
 from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.clipboard import ClipboardContent, read_clipboard
 from desktop_ocr.gui.controller import Message
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SAMPLE_IMAGE = "sample.png"
+OPEN_SUFFIXES = (*IMAGE_SUFFIXES, *DOCUMENT_SUFFIXES)
 
 
 class AddingWork:
@@ -52,7 +54,7 @@ class AddingWork:
             title=_("Open images"),
             initialdir=self.settings.gui.last_open_dir,
             filetypes=[
-                (_("Images"), " ".join(f"*{s} *{s.upper()}" for s in IMAGE_SUFFIXES)),
+                (_("Images and PDFs"), " ".join(f"*{s} *{s.upper()}" for s in OPEN_SUFFIXES)),
                 (_("All files"), "*"),
             ],
         )
@@ -84,19 +86,27 @@ class AddingWork:
 
     def add_paths(self, paths: Iterable[str | Path], *, keep_named_files: bool = True) -> None:
         """Queues files and the images in folders, searched on a background thread."""
-        self.discovery.search(list(paths), keep_named_files=keep_named_files)
+        self.discovery.search(list(paths), keep_named_files=keep_named_files, documents=True)
         self.searching += 1
         self.status.set_message(_("Looking for images…"))
 
     def _queue_found(self, found: Discovery) -> None:
-        """Queues what a search found; reports what was skipped."""
+        """Queues what a search found, a row per page of a document; reports what was skipped."""
+        images = pages = 0
         for path in found.files:
-            job = self.worker.submit(path, name=path.name)
-            self.controller.add_waiting(job.job_id, path.name, path)
+            count = found.pages.get(path)
+            if count is None:
+                job = self.worker.submit(path, name=path.name)
+                self.controller.add_waiting(job.job_id, path.name, path)
+                images += 1
+                continue
+            for job in self.worker.submit_document(path, name=path.name, page_count=count):
+                self.controller.add_waiting(job.job_id, job.name, path, job.page, count)
+            pages += count
         for path, reason in found.skipped:
             self.controller.add_skipped(path, reason)
         self.controller.changes.message = self.controller.added_message(
-            len(found.files), found.skipped
+            images, found.skipped, pages
         )
         self._draw_changes()
 

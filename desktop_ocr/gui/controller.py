@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.packs import PACKS
-from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings
+from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, page_name
 from desktop_ocr.i18n import _, ngettext
 from desktop_ocr.services.exporters import ExportItem
 from desktop_ocr.services.worker import (
@@ -62,11 +62,18 @@ class JobEntry:
     started: float | None = None
     config_source: str | None = None  # the config file of the engine that read it
     edited_text: str | None = None  # the user's edit of the text, when it differs
+    page: int | None = None  # 0-based page of a PDF or TIFF queued page by page
+    pages: int | None = None  # how many pages that document has
+    dpi: float | None = None  # the resolution the page was read at, when known
 
     @property
     def label(self) -> str:
         """The full name, for headers, tooltips and exports."""
-        return str(self.source) if isinstance(self.source, Path) else self.name
+        if not isinstance(self.source, Path):
+            return self.name
+        if self.page is not None and self.pages:
+            return page_name(str(self.source), self.page + 1, self.pages)
+        return str(self.source)
 
     @property
     def folder(self) -> str:
@@ -142,8 +149,15 @@ class WindowController:
 
     # -- adding work -------------------------------------------------------------------------
 
-    def add_waiting(self, job_id: int, name: str, source: Path | bytes) -> JobEntry:
-        entry = JobEntry(job_id, name, source, "waiting")
+    def add_waiting(
+        self,
+        job_id: int,
+        name: str,
+        source: Path | bytes,
+        page: int | None = None,
+        pages: int | None = None,
+    ) -> JobEntry:
+        entry = JobEntry(job_id, name, source, "waiting", page=page, pages=pages)
         self._add(entry)
         return entry
 
@@ -167,12 +181,21 @@ class WindowController:
                 self.current = entry.job_id
                 self.changes.current = True
 
-    def added_message(self, queued: int, skipped: Sequence[tuple[Path, str]]) -> Message:
-        """What the status bar says after a search: how many were queued and skipped."""
+    def added_message(
+        self, queued: int, skipped: Sequence[tuple[Path, str]], pages: int = 0
+    ) -> Message:
+        """What the status bar says after a search: how many were queued and skipped.
+
+        `queued` counts images, `pages` the pages of documents queued page by page.
+        """
         parts = []
         if queued:
             text = ngettext("Queued {n} image.", "Queued {n} images.", queued)
             parts.append(text.format(n=queued))
+        if pages:
+            text = ngettext("Queued {n} document page.", "Queued {n} document pages.", pages)
+            parts.append(text.format(n=pages))
+        queued += pages
         if skipped:
             names = ", ".join(p.name for p, _reason in skipped[:3])
             if len(skipped) > 3:
@@ -332,7 +355,7 @@ class WindowController:
         entry = self.jobs.get(event.job_id)
         if entry is None:
             return  # cleared while it was running
-        entry.state, entry.result = "done", event.result
+        entry.state, entry.result, entry.dpi = "done", event.result, event.dpi
         entry.config_source = self.engine_config.source
         self._changed(entry)
         self.timings, self.timings_job = (entry.name, event.result.timings), entry.job_id

@@ -79,7 +79,7 @@ class JobDisplay:
             self.images.move_to_end(entry.job_id)
         elif entry.source is not None:
             try:
-                image = rgb_image(load_preview(entry.source, config))
+                image = rgb_image(load_preview(entry.source, config, entry.page, entry.dpi))
                 self.cache(entry.job_id, image)
             except ImageLoadError as exc:
                 self.image_view.show_message(_("The image cannot be shown again"), exc.reason)

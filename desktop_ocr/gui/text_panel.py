@@ -14,6 +14,7 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import TYPE_CHECKING
 
+from desktop_ocr.engine.pdf_pages import TEXT_LAYER_NOTE
 from desktop_ocr.gui.controller import format_ms, origin_text
 from desktop_ocr.gui.fonts import FontFallback
 from desktop_ocr.gui.theme import palette
@@ -33,12 +34,14 @@ def result_subtitle(entry: JobEntry) -> str:
     assert result is not None
     width, height = result.image_size
     count = len(result.lines)
-    parts = [
-        ngettext("{n} line", "{n} lines", count).format(n=count),
+    parts = [ngettext("{n} line", "{n} lines", count).format(n=count)]
+    if result.text_layer:
+        parts.append(_("text from the PDF's own text layer, not OCR"))
+    parts += [
         f"{width}×{height} px",
         format_ms(result.timings.total),
         origin_text(entry.config_source, result.pack),
-        *result.notes,
+        *(note for note in result.notes if note != TEXT_LAYER_NOTE),
     ]
     if entry.edited_text is not None:
         parts.append(_("edited"))

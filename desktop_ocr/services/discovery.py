@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_ocr.engine.image_loader import IMAGE_SUFFIXES
-from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES
+from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES, TIFF_SUFFIXES, PageOptions
+from desktop_ocr.services.page_reader import count_pages
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Discovery:
-    """Image files found, in a stable order, and what was skipped with the reason."""
+    """Image files found, in a stable order, and what was skipped with the reason.
+
+    `pages` has the page count of each file found that holds several pages (a PDF, a
+    multi-page TIFF), when the search was asked to count them.
+    """
 
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    pages: dict[Path, int] = field(default_factory=dict)
 
 
 def is_image_name(path: Path, *, documents: bool = False) -> bool:
@@ -94,6 +100,7 @@ class DiscoveryRequest:
     request_id: int
     paths: tuple[str | Path, ...]
     keep_named_files: bool
+    documents: bool = False  # find PDFs too, and count the pages of every document
 
 
 class BackgroundDiscovery:
@@ -111,8 +118,10 @@ class BackgroundDiscovery:
         self._thread = threading.Thread(target=self._run, name="discovery", daemon=True)
         self._thread.start()
 
-    def search(self, paths: list[str | Path], *, keep_named_files: bool) -> DiscoveryRequest:
-        request = DiscoveryRequest(next(self._ids), tuple(paths), keep_named_files)
+    def search(
+        self, paths: list[str | Path], *, keep_named_files: bool, documents: bool = False
+    ) -> DiscoveryRequest:
+        request = DiscoveryRequest(next(self._ids), tuple(paths), keep_named_files, documents)
         self._requests.put(request)
         return request
 
@@ -122,10 +131,32 @@ class BackgroundDiscovery:
     def _run(self) -> None:
         while (request := self._requests.get()) is not None:
             try:
-                found = expand_paths(list(request.paths), keep_named_files=request.keep_named_files)
+                found = expand_paths(
+                    list(request.paths),
+                    keep_named_files=request.keep_named_files,
+                    documents=request.documents,
+                )
+                if request.documents:
+                    count_document_pages(found)
             except Exception as exc:  # a search must never end the thread
                 logger.exception("searching %s failed", request.paths)
                 found = Discovery(
                     skipped=[(Path(p), f"cannot be searched ({exc})") for p in request.paths]
                 )
             self.results.put((request, found))
+
+
+def count_document_pages(found: Discovery) -> None:
+    """Counts the pages of the files that may hold several, into `found.pages`.
+
+    Done on the search's thread: opening a PDF on a slow drive, or walking the frames of
+    a large TIFF, must not hold up a window. Plain images are not opened.
+    """
+    options = PageOptions(text_layer=False)
+    for path in found.files:
+        suffix = path.suffix.lower()
+        if suffix in IMAGE_SUFFIXES and suffix not in TIFF_SUFFIXES:
+            continue
+        count = count_pages(path, options)
+        if count is not None and count > 1:
+            found.pages[path] = count
