@@ -75,6 +75,8 @@ class SettingsDialog(tk.Toplevel):
         cuda_box.pack(fill="x", pady=(10, 0))
         rec_box = ttk.Labelframe(outer, text=_("Recognition"), padding=10)
         rec_box.pack(fill="x", pady=(10, 0))
+        doc_box = ttk.Labelframe(outer, text=_("Documents (PDF)"), padding=10)
+        doc_box.pack(fill="x", pady=(10, 0))
         prefs = appearance or {}
         self.appearance = AppearanceBox(
             outer, theme=prefs.get("theme"), language=prefs.get("language")
@@ -83,13 +85,13 @@ class SettingsDialog(tk.Toplevel):
         self.capture = capture(outer) if capture is not None else None
         if self.capture is not None:
             self.capture.pack(fill="x", pady=(10, 0))
-        rows = {id(cuda_box): 0, id(rec_box): 0}
+        rows = {id(cuda_box): 0, id(rec_box): 0, id(doc_box): 0}
         for field in FIELDS:
-            parent = cuda_box if field.cuda else rec_box
+            parent = cuda_box if field.cuda else doc_box if field.documents else rec_box
             self._build_field(parent, rows[id(parent)], field, values[field.key])
             rows[id(parent)] += 1
-        cuda_box.columnconfigure(1, weight=1)
-        rec_box.columnconfigure(1, weight=1)
+        for box in (cuda_box, rec_box, doc_box):
+            box.columnconfigure(1, weight=1)
 
         self.error_label = ttk.Label(
             outer, text="", style="Error.TLabel", wraplength=460, justify="left"

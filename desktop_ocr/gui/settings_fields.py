@@ -32,6 +32,7 @@ class Field:
     choices: tuple[str, ...] = ()
     spin: tuple[float, float, float] | None = None  # from, to, increment
     cuda: bool = False
+    documents: bool = False  # in the Documents box
 
 
 FIELDS: tuple[Field, ...] = (
@@ -94,6 +95,10 @@ FIELDS: tuple[Field, ...] = (
         spin=(0.0, 1.0, 0.05),
     ),
     Field("pipeline.use_cls", N_("Use the angle classifier (reads upside-down lines)"), "bool"),
+    Field("documents.dpi", N_("PDF rendering resolution (dpi)"), "int",
+          N_("200 to 300 suits most pages"), spin=(50, 600, 50), documents=True),
+    Field("documents.text_layer", N_("Use a page's own text layer when it has one (no OCR)"),
+          "bool", documents=True),
 )
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 

@@ -90,9 +90,11 @@ class WindowDialogs:
             self.settings = with_capture(self.settings, capture)
             self.apply_hotkey()
         self.save_settings()
-        self.controller.reconfigure(config)
-        self.worker.reconfigure(config)
-        self.status.set_loading(config.device)
+        if self.worker.reconfigure(config):
+            self.controller.reconfigure(config)
+            self.status.set_loading(config.device)
+        else:  # only the page settings changed: the engine stays as it is
+            self.controller.engine_config = config
 
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self.root, self.controller.engine_config, self.icon)

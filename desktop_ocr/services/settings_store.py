@@ -46,6 +46,8 @@ ENGINE_KEYS: tuple[str, ...] = (
     "det.limit_side_len",
     "pipeline.text_score",
     "pipeline.use_cls",
+    "documents.dpi",
+    "documents.text_layer",
 )
 
 

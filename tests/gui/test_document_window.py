@@ -92,6 +92,36 @@ def test_a_dropped_folder_queues_every_page_and_names_bad_pdfs(open_app, tmp_pat
     assert window.image_view.box_count == 1
 
 
+def test_pdf_settings_apply_without_rebuilding_the_engine(open_app, tmp_path):
+    pdf = word_pdf(tmp_path / "words.pdf", ["Alpha", "Beta"], size=(216, 72))
+    window = open_app()
+    pump(window.root, lambda: window.providers is not None, what="the engine")
+    dialog = window.open_settings()
+    assert dialog.vars["documents.dpi"].get() == "200"
+    assert dialog.vars["documents.text_layer"].get() is True
+    dialog.vars["documents.dpi"].set("20")
+    assert dialog.apply() is False
+    assert dialog.error_label.cget("text") == (
+        "PDF rendering resolution (dpi): must be at least 50; got 20"
+    )
+    dialog.vars["documents.dpi"].set("300")
+    dialog.vars["documents.text_layer"].set(False)
+    dialog.apply_button.invoke()
+    assert window.providers is not None  # the engine was not rebuilt for page settings
+    assert "CPUExecutionProvider" in window.status.providers.cget("text")
+
+    window.add_paths([pdf])
+    wait_finished(window)
+    pages = [entry(window, f"words.pdf — page {n}/2") for n in (1, 2)]
+    # Read by OCR this time, from pages rendered at 300 dpi (3 x 1 inch).
+    assert [page.result.text for page in pages] == ["Alpha", "Beta"]
+    assert [page.result.text_layer for page in pages] == [False, False]
+    assert pages[0].result.image_size == pytest.approx((900, 300), abs=1)  # not 600 x 200
+    window.show_job(pages[0].job_id)
+    window.root.update()
+    assert "text layer" not in window.text_panel.subheader.cget("text")
+
+
 def test_cancel_keeps_the_pages_read_and_a_long_pdf_gets_every_row(open_app, tmp_path):
     # Scanned pages: read by OCR, slowly enough to cancel in the middle.
     pdf = word_pdf(tmp_path / "long.pdf", [f"Page {n}" for n in range(1, 41)], scanned=True)
