@@ -117,16 +117,22 @@ class TextLine:
         return data
 
 
+def paragraph_rows(lines: tuple[TextLine, ...] | list[TextLine]) -> list[int | None]:
+    """The rows of `paragraph_text`: each one's line index, None for a blank row between
+    paragraphs. A view that shows the text uses it to find the line behind a row."""
+    rows: list[int | None] = []
+    previous: int | None = None
+    for index, line in enumerate(lines):
+        if rows and line.paragraph is not None and line.paragraph != previous:
+            rows.append(None)
+        rows.append(index)
+        previous = line.paragraph
+    return rows
+
+
 def paragraph_text(lines: tuple[TextLine, ...] | list[TextLine]) -> str:
     """Lines one per row, with a blank row where a new paragraph starts."""
-    out: list[str] = []
-    previous: int | None = None
-    for line in lines:
-        if out and line.paragraph is not None and line.paragraph != previous:
-            out.append("")
-        out.append(line.text)
-        previous = line.paragraph
-    return "\n".join(out)
+    return "\n".join("" if i is None else lines[i].text for i in paragraph_rows(lines))
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,11 @@ class JobEntry:
 
     @property
     def text(self) -> str:
-        """The text as the user wants it: their edit, or else the recognised lines."""
+        """The text as the user wants it: their edit, or else the recognised lines in
+        reading order, a blank line between paragraphs."""
         if self.edited_text is not None:
             return self.edited_text
-        return self.result.text if self.result is not None else ""
+        return self.result.page_text if self.result is not None else ""
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,7 @@ class WindowController:
         entry = self.jobs.get(job_id)
         if entry is None or entry.result is None:
             return False
-        entry.edited_text = None if text == entry.result.text else text
+        entry.edited_text = None if text == entry.result.page_text else text
         return True
 
     def export_items(self, scope: str) -> list[ExportItem]:

@@ -38,7 +38,7 @@ class ExportActions:
             return
         window.root.clipboard_clear()
         window.root.clipboard_append(entry.text)
-        count = len(entry.text.splitlines()) if entry.text else 0
+        count = sum(1 for row in entry.text.splitlines() if row.strip())
         window.status.set_message(
             ngettext(
                 "Copied {n} line of {name}.", "Copied {n} lines of {name}.", count

@@ -15,12 +15,14 @@ from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from desktop_ocr.engine.pdf_pages import TEXT_LAYER_NOTE
+from desktop_ocr.engine.results import paragraph_rows
 from desktop_ocr.gui.controller import format_ms, origin_text
 from desktop_ocr.gui.fonts import FontFallback
 from desktop_ocr.gui.theme import palette
 from desktop_ocr.i18n import _, ngettext
 
 if TYPE_CHECKING:
+    from desktop_ocr.engine.results import OcrResult
     from desktop_ocr.gui.controller import JobEntry
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,29 @@ def result_subtitle(entry: JobEntry) -> str:
     if entry.edited_text is not None:
         parts.append(_("edited"))
     return " · ".join(parts)
+
+
+def row_lines(rows: list[str], result: OcrResult, edited: bool) -> list[int | None]:
+    """The recognised line each row of a shown text stands for; None for a blank row.
+
+    The recognition's own text has a row per line with blank rows between paragraphs. An
+    edit keeps the order: its non-blank rows stand for the lines in turn, as far as
+    there are lines (the exports pair an edit with the lines the same way).
+    """
+    if not edited:
+        mapped = paragraph_rows(result.lines)
+        if len(mapped) == len(rows):
+            return mapped
+    out: list[int | None] = []
+    count = len(result.lines)
+    next_line = 0
+    for row in rows:
+        if row.strip() and next_line < count:
+            out.append(next_line)
+            next_line += 1
+        else:
+            out.append(None)
+    return out
 
 
 class TextPanel(ttk.Frame):
@@ -129,18 +154,21 @@ class TextPanel(ttk.Frame):
         self._set_header(entry.name, result_subtitle(entry))
         self._clear()
         self.text.configure(state="normal")
-        lines = entry.text.split("\n") if entry.text else []
+        rows = entry.text.split("\n") if entry.text else []
         recognised = result.lines
-        for i, text in enumerate(lines):
-            tags = [f"line{i}"]
-            same = i < len(recognised) and recognised[i].text == text
-            if same and recognised[i].score < LOW_SCORE:
-                tags.append("low")
-            self.text.insert("end", text, tuple(tags))
-            if i < len(lines) - 1:
-                self.text.insert("end", "\n", (f"line{i}",))
+        mapped = row_lines(rows, result, edited=entry.edited_text is not None)
+        for i, (text, index) in enumerate(zip(rows, mapped, strict=True)):
+            # A row's line travels with it as a tag, so the mapping survives the user's
+            # edits; the blank rows between paragraphs carry none.
+            tags: tuple[str, ...] = () if index is None else (f"line{index}",)
+            line = recognised[index] if index is not None else None
+            if line is not None and line.text == text and line.score < LOW_SCORE:
+                tags += ("low",)
+            self.text.insert("end", text, tags)
+            if i < len(rows) - 1:
+                self.text.insert("end", "\n", tags[:1])
         self.fallback.apply()
-        self._count = len(lines)
+        self._count = len(recognised)
         if not result.lines and entry.edited_text is None:
             self.text.insert("end", _("No text was found in this image."), ("note",))
             self.text.configure(state="disabled")
@@ -183,10 +211,10 @@ class TextPanel(ttk.Frame):
         """Highlights line `index` (None: none) and scrolls to it, without telling anyone."""
         self.text.tag_remove("current_line", "1.0", "end")
         self._selected = index if index is not None and 0 <= index < self._count else None
-        if self._selected is not None:
-            row = self._selected + 1
-            self.text.tag_add("current_line", f"{row}.0", f"{row}.0 lineend +1c")
-            self.text.see(f"{row}.0")
+        ranges = self.text.tag_ranges(f"line{index}") if self._selected is not None else ()
+        if ranges:
+            self.text.tag_add("current_line", ranges[0], ranges[-1])
+            self.text.see(ranges[0])
 
     @property
     def selected(self) -> int | None:
@@ -194,19 +222,26 @@ class TextPanel(ttk.Frame):
 
     @property
     def content(self) -> str:
-        """The text as shown (lines joined by newlines)."""
+        """The text as shown (rows joined by newlines)."""
         return self.text.get("1.0", "end-1c")
 
     def line_at(self, x: int, y: int) -> int | None:
-        """The recognised line under a point of the Text widget, or None."""
+        """The recognised line under a point of the Text widget, or None (a blank row)."""
         if not self._count:
             return None
-        index = self.text.index(f"@{x},{y}")
-        row = int(index.split(".")[0]) - 1
-        bbox = self.text.dlineinfo(f"{row + 1}.0")
-        if bbox is not None and y > bbox[1] + bbox[3] and row == self._count - 1:
-            return None  # below the last line
-        return row if 0 <= row < self._count else None
+        row = int(self.text.index(f"@{x},{y}").split(".")[0])
+        bbox = self.text.dlineinfo(f"{row}.0")
+        last = int(self.text.index("end-1c").split(".")[0])
+        if bbox is not None and y > bbox[1] + bbox[3] and row == last:
+            return None  # below the last row
+        return self.row_line(row)
+
+    def row_line(self, row: int) -> int | None:
+        """The recognised line that row `row` (1-based, as Tk counts) shows, or None."""
+        for tag in self.text.tag_names(f"{row}.0"):
+            if tag.startswith("line") and tag[4:].isdigit():
+                return int(tag[4:])
+        return None
 
     # -- internals -----------------------------------------------------------------------
 

@@ -38,8 +38,12 @@ def test_open_from_the_menu_shows_text_boxes_providers_and_time(open_app, sample
     file_menu.invoke(menu_index(file_menu, "Open images…"))
     wait_done(window)
 
-    lines = window.text_panel.content.splitlines()
-    assert lines[0] == "正品促销"
+    # The pane shows the lines in reading order, a blank row between paragraphs.
+    shown = window.text_panel.content
+    assert shown == window.current_entry().result.page_text
+    rows = shown.split("\n")
+    lines = [row for row in rows if row]
+    assert lines[0] == "正品促销" and rows[1] == ""
     assert len(lines) == len(window.current_entry().result.lines) > 10
     providers = window.status.providers.cget("text")
     assert "CPUExecutionProvider" in providers and "⚠" not in providers
@@ -63,17 +67,19 @@ def test_open_from_the_menu_shows_text_boxes_providers_and_time(open_app, sample
     assert view.selected == 0 and window.text_panel.selected == 0
     assert "current_line" in window.text_panel.text.tag_names("1.0")
     text = window.text_panel.text
-    text.see("3.0")
-    bbox = text.bbox("3.2")
+    third = [i + 1 for i, row in enumerate(rows) if row][2]  # the third line's row
+    assert third > 3  # below blank rows: the row is not the line's index
+    text.see(f"{third}.0")
+    bbox = text.bbox(f"{third}.2")
     text.event_generate("<ButtonPress-1>", x=bbox[0] + 1, y=bbox[1] + 1)
     text.event_generate("<ButtonRelease-1>", x=bbox[0] + 1, y=bbox[1] + 1)
     window.root.update()
     assert window.text_panel.selected == 2 and view.selected == 2
     assert view.canvas.itemcget("box2", "outline") != view.canvas.itemcget("box0", "outline")
 
-    # Copy all puts every line on the clipboard.
+    # Copy all puts the text as shown on the clipboard, paragraphs apart.
     window.text_panel.copy_button.invoke()
-    assert window.root.clipboard_get().splitlines() == lines
+    assert window.root.clipboard_get() == shown
 
     # Export the current image in every format; the format follows the suffix.
     out = {fmt: tmp_path / f"result.{fmt}" for fmt in ("txt", "json", "md", "csv")}

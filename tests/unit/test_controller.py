@@ -132,13 +132,15 @@ def test_edits_are_kept_and_exported_beside_the_recognition(read):
     path, loaded, result = read["ch_en_num.jpg"]
     controller.add_waiting(1, path.name, path)
     controller.handle(JobDone(1, path.name, loaded, result))
-    edited = result.text.replace(result.lines[0].text, "正品促销!")
+    # What the window shows and the user edits: reading order, paragraphs apart.
+    assert controller.jobs[1].text == result.page_text != result.text
+    edited = result.page_text.replace(result.lines[0].text, "正品促销!")
     assert controller.set_edited_text(1, edited)
     [item] = controller.export_items("current")
     assert item.edited_text == edited and item.result is result
     assert item.lines()[0][0] == "正品促销!"
     assert controller.jobs[1].text == edited
-    controller.set_edited_text(1, result.text)  # typed back to what was read
+    controller.set_edited_text(1, result.page_text)  # typed back to what was read
     assert controller.jobs[1].edited_text is None
     assert not controller.set_edited_text(99, "no such job")
 
