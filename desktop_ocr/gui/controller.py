@@ -18,6 +18,7 @@ from desktop_ocr.engine.packs import PACKS
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, page_name
 from desktop_ocr.i18n import _, ngettext
 from desktop_ocr.services.exporters import ExportItem
+from desktop_ocr.services.pdf_export_job import PdfPage
 from desktop_ocr.services.worker import (
     EngineFailed,
     EngineLoading,
@@ -74,6 +75,14 @@ class JobEntry:
         if self.page is not None and self.pages:
             return page_name(str(self.source), self.page + 1, self.pages)
         return str(self.source)
+
+    @property
+    def document_id(self) -> int:
+        """The same for every page of one queued document: its first page's job id.
+
+        The worker numbers the pages of a document one after the other.
+        """
+        return self.job_id - self.page if self.page is not None else self.job_id
 
     @property
     def folder(self) -> str:
@@ -279,6 +288,24 @@ class WindowController:
             if e.state in ("done", "failed")
         ]
 
+    def pdf_pages(self, scope: str) -> tuple[list[PdfPage], int]:
+        """The pages of a searchable PDF of the current document ('current': all its pages)
+        or of all results ('all'), in queue order, and how many rows were left out for
+        want of a result (failed, cancelled or not read yet)."""
+        entry = self.current_entry()
+        if scope == "current":
+            entries = (
+                [e for e in self.jobs.values() if _same_document(e, entry)] if entry else []
+            )
+        else:
+            entries = [e for e in self.jobs.values() if e.state != "skipped"]
+        pages = [
+            PdfPage(e.label, e.source, e.result, e.page, e.dpi, e.edited_text)
+            for e in entries
+            if e.state == "done" and e.result is not None and e.source is not None
+        ]
+        return pages, len(entries) - len(pages)
+
     # -- worker events -----------------------------------------------------------------------
 
     def handle(self, event: WorkerEvent) -> None:
@@ -368,3 +395,7 @@ class WindowController:
             )
         )
         self.changes.finished = entry.job_id
+
+
+def _same_document(entry: JobEntry, current: JobEntry) -> bool:
+    return entry.document_id == current.document_id and entry.source == current.source

@@ -377,6 +377,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         self.save_settings()
         self.discovery.stop()
         self.stop_capturing()
+        self.exports.close()
         self.root.destroy()
         self._release_tk_objects()
         # The window is gone already; let the running image finish so that onnxruntime

@@ -1,14 +1,19 @@
-"""Paragraphs in the text pane: shown, copied and exported, and rows still pick boxes."""
+"""Paragraphs in the text pane, and searchable PDFs written from the window."""
 
 from __future__ import annotations
 
+import re
 import tkinter as tk
 
+import pypdfium2 as pdfium
 import pytest
 
 from benchmarks.doc_pages import TWO_COLUMNS, make_pages, reading_text, write_pdf
-from benchmarks.docpages.truth import edit_distance
+from benchmarks.docpages.truth import edit_distance, pdf_texts
+from tests.document_files import word_pdf
+from tests.gui.driving import answer_file_dialog, pump
 from tests.gui.test_document_window import entry, wait_finished
+from tests.gui.test_window import menu_index
 
 pytestmark = pytest.mark.gui
 
@@ -90,3 +95,61 @@ def test_paragraphs_show_copy_and_export_and_rows_still_pick_boxes(open_app, two
     assert window.text_panel.selected is None  # the new row stands for no line
     window.keep_edits()
     assert page.edited_text.startswith("A NOTE ABOVE THE TITLE\n\n")
+
+
+def test_searchable_pdf_of_a_document_and_of_all_results(open_app, two_pages, tmp_path):
+    scan = word_pdf(tmp_path / "scan.pdf", ["Alpha", "Beta"], scanned=True)
+    window = open_app([two_pages["pdf"], scan])
+    wait_finished(window)
+    first = entry(window, "report.pdf — page 1/2")
+    window.show_job(first.job_id)
+    # An edit of a line, kept in the PDF's text where that line is.
+    edited = first.text.replace(first.result.lines[0].text, "Corrected title", 1)
+    window.text_panel.text.delete("1.0", "end")
+    window.text_panel.text.insert("1.0", edited)
+    window.keep_edits()
+
+    # File → Export this document as a searchable PDF: both its pages, not the scan.
+    out = tmp_path / "out" / "report-searchable.pdf"
+    out.parent.mkdir()
+    file_menu = window.menus["file"]
+    answer_file_dialog(window.root, [str(out)])
+    file_menu.invoke(menu_index(file_menu, "Export this document as a searchable PDF…"))
+    pump(window.root, lambda: "Exported" in window.status.message.cget("text"), 120)
+    assert window.status.message.cget("text").startswith("Exported 2 pages as a searchable PDF")
+    texts = pdf_texts(out)
+    assert len(texts) == 2
+    truth = two_pages["truth"]
+    assert "Corrected title" in texts[0]
+    assert edit_distance(texts[1], truth[1]) <= 0.01
+    assert edit_distance(texts[0], truth[0].replace(first.result.lines[0].text, "")) <= 0.03
+    chinese = re.search(r"[\u4e00-\u9fff]{4}", truth[1]).group()
+    assert _found(out, 1, chinese), f"{chinese} is not found in the PDF"
+    assert list(out.parent.iterdir()) == [out]  # no temporary file left beside it
+
+    # All results: the document's pages and the scan's, read by OCR.
+    everything = window.exports.export_pdf_to("all", tmp_path / "all")
+    pump(window.root, lambda: not everything.is_alive(), 120)
+    pump(window.root, lambda: "Exported 4 pages" in window.status.message.cget("text"), 10)
+    assert [t.strip() for t in pdf_texts(tmp_path / "all.pdf")[2:]] == ["Alpha", "Beta"]
+
+    # A folder that is not there: nothing is written, and the message names the file.
+    missing = tmp_path / "no such folder" / "x.pdf"
+    job = window.exports.export_pdf_to("current", missing)
+    pump(window.root, lambda: not job.is_alive() and window.dialogs, 60)
+    dialog = window.dialogs[-1]
+    assert dialog.heading_text == "The searchable PDF could not be written"
+    assert str(missing) in dialog.body_text
+    assert not missing.parent.exists()
+
+
+def _found(path, page: int, word: str) -> int:
+    doc = pdfium.PdfDocument(path)
+    try:
+        searcher = doc[page].get_textpage().search(word, match_case=True)
+        hits = 0
+        while searcher.get_next() is not None:
+            hits += 1
+        return hits
+    finally:
+        doc.close()
