@@ -36,15 +36,19 @@ class WordBoxes(Sequence[WordBox]):
 
     A dense page has thousands of characters; as tuples of tuples of floats each box takes
     about half a kilobyte, so a window holding the results of a 300-page document would
-    grow by gigabytes. Here a line's boxes are one float32 array (32 bytes a box), and each
-    WordBox is made when it is asked for.
+    grow by hundreds of megabytes. Here a line's boxes are one float32 array (32 bytes a
+    box), and each WordBox is made when it is asked for.
     """
 
     __slots__ = ("_boxes", "_texts")
 
     def __init__(self, items: Iterable[WordBox] = ()) -> None:
         items = list(items)
-        self._texts = tuple(item.text for item in items)
+        texts = [item.text for item in items]
+        # Characters (and CJK words) are one letter each: kept as one string, not as a
+        # tuple of one-letter strings (about 58 bytes a letter, as much as the box).
+        single = all(len(text) == 1 for text in texts)
+        self._texts: str | tuple[str, ...] = "".join(texts) if single else tuple(texts)
         boxes = [item.box for item in items]
         self._boxes = np.array(boxes, dtype=np.float32).reshape(len(items), 4, 2)
 
