@@ -66,23 +66,35 @@ class SettingsDialog(tk.Toplevel):
 
         outer = ttk.Frame(self, padding=14)
         outer.pack(fill="both", expand=True)
-        self._build_device(outer)
+        # Three tabs, so that the dialog fits a 768 px high screen with its buttons in view:
+        # what reads (device, pack, CUDA), how it reads (recognition, documents), and the
+        # window itself (appearance, capture).
+        self.notebook = ttk.Notebook(outer)
+        self.notebook.pack(fill="both", expand=True)
+        engine_tab = ttk.Frame(self.notebook, padding=10)
+        reading_tab = ttk.Frame(self.notebook, padding=10)
+        window_tab = ttk.Frame(self.notebook, padding=10)
+        self.notebook.add(engine_tab, text=_("Engine"))
+        self.notebook.add(reading_tab, text=_("Reading"))
+        self.notebook.add(window_tab, text=_("Window"))
+        self.tabs = {"engine": engine_tab, "reading": reading_tab, "window": window_tab}
+        self._build_device(engine_tab)
         self.pack_box = PackBox(
-            outer, pack=str(values.get("models.pack") or ""), on_change=self._pack_changed
+            engine_tab, pack=str(values.get("models.pack") or ""), on_change=self._pack_changed
         )
         self.pack_box.pack(fill="x", pady=(10, 0))
-        cuda_box = ttk.Labelframe(outer, text="CUDA", padding=10)
+        cuda_box = ttk.Labelframe(engine_tab, text="CUDA", padding=10)
         cuda_box.pack(fill="x", pady=(10, 0))
-        rec_box = ttk.Labelframe(outer, text=_("Recognition"), padding=10)
-        rec_box.pack(fill="x", pady=(10, 0))
-        doc_box = ttk.Labelframe(outer, text=_("Documents (PDF)"), padding=10)
+        rec_box = ttk.Labelframe(reading_tab, text=_("Recognition"), padding=10)
+        rec_box.pack(fill="x")
+        doc_box = ttk.Labelframe(reading_tab, text=_("Documents (PDF)"), padding=10)
         doc_box.pack(fill="x", pady=(10, 0))
         prefs = appearance or {}
         self.appearance = AppearanceBox(
-            outer, theme=prefs.get("theme"), language=prefs.get("language")
+            window_tab, theme=prefs.get("theme"), language=prefs.get("language")
         )
-        self.appearance.pack(fill="x", pady=(10, 0))
-        self.capture = capture(outer) if capture is not None else None
+        self.appearance.pack(fill="x")
+        self.capture = capture(window_tab) if capture is not None else None
         if self.capture is not None:
             self.capture.pack(fill="x", pady=(10, 0))
         rows = {id(cuda_box): 0, id(rec_box): 0, id(doc_box): 0}
@@ -116,7 +128,7 @@ class SettingsDialog(tk.Toplevel):
         self.deiconify()
         self.wait_visibility()
         self.grab_set()
-        self.widgets["runtime.intra_op_threads"].focus_set()
+        self.notebook.focus_set()
 
     # -- layout --------------------------------------------------------------------------
 
@@ -273,9 +285,18 @@ class SettingsDialog(tk.Toplevel):
             if isinstance(widget, (ttk.Entry, ttk.Spinbox, ttk.Combobox)):
                 widget.state(["invalid"] if field_key == key else ["!invalid"])
         if key in self.widgets:
+            self._show_tab_of(self.widgets[key])
             self.widgets[key].focus_set()
         if message:
             logger.info("settings refused: %s", message)
+
+    def _show_tab_of(self, widget: tk.Misc) -> None:
+        """Brings forward the tab that holds `widget`, so that a refused field is seen."""
+        path = str(widget)
+        for tab in self.tabs.values():
+            if path.startswith(str(tab) + "."):
+                self.notebook.select(tab)
+                return
 
     def _clear_error(self, key: str) -> None:
         widget = self.widgets.get(key)

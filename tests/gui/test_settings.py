@@ -164,3 +164,25 @@ def test_choosing_a_model_pack_reads_with_it_and_says_so(open_app, config_dir, s
     assert dialog.pack_box.chosen == DEFAULT_PACK
     dialog.apply_button.invoke()
     assert window.worker.config.models.pack == DEFAULT_PACK
+
+
+def test_the_dialog_fits_a_small_screen_and_a_refused_field_is_brought_into_view(open_app):
+    """Its buttons stay on a 1366x768 screen; a value refused on a hidden tab is shown."""
+    window = open_app()
+    dialog = window.open_settings()
+    window.root.update()
+    assert dialog.winfo_height() <= 700, dialog.winfo_height()
+    assert dialog.apply_button.winfo_ismapped()
+    bottom = dialog.apply_button.winfo_rooty() + dialog.apply_button.winfo_height()
+    assert bottom <= dialog.winfo_screenheight()
+    tabs = [dialog.notebook.tab(tab, "text") for tab in dialog.notebook.tabs()]
+    assert tabs == ["Engine", "Reading", "Window"]
+    assert dialog.notebook.select() == str(dialog.tabs["engine"])
+    # The detection size is on the Reading tab: refusing it brings that tab forward.
+    dialog.vars["det.limit_side_len"].set("5")
+    assert dialog.apply() is False
+    window.root.update()
+    assert dialog.notebook.select() == str(dialog.tabs["reading"])
+    assert dialog.widgets["det.limit_side_len"].winfo_ismapped()
+    assert dialog.error_label.winfo_ismapped()
+    dialog.destroy()
