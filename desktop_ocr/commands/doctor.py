@@ -14,6 +14,7 @@ from desktop_ocr.engine.errors import ConfigError, ModelLoadError
 from desktop_ocr.engine.packs import ADD_COMMAND, locate_pack
 from desktop_ocr.engine.sessions import SessionFactory
 from desktop_ocr.resources import config_path
+from desktop_ocr.services.hotkey import shortcut_unavailable
 from desktop_ocr.services.machine_info import machine_info
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
         else (f"not installed: run `{ADD_COMMAND.format(name=base.pack.name)}`")
     )
     out.write(f"model pack:  {base.pack.title} ({base.pack.name}): {found}\n")
+    why_not = shortcut_unavailable()
+    out.write(
+        "shortcut:    a global capture shortcut can listen here\n"
+        if why_not is None
+        else f"shortcut:    no global capture shortcut: {why_not}\n"
+    )
     status = EXIT_OK
     for device in ("cpu", "cuda"):
         config = base.with_overrides({"device": device})

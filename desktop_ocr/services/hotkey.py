@@ -61,6 +61,24 @@ def check_combo(combo: str) -> str:
     return combo
 
 
+def shortcut_unavailable() -> str | None:
+    """Why a global shortcut cannot listen here, or None where it can (nothing started).
+
+    For `desktop-ocr doctor`: pynput loads its keyboard backend for this platform on
+    import, so a backend left out of a packaged app shows here.
+    """
+    server = display_server()
+    if server == "wayland":
+        return "Wayland does not let an app see keys pressed in other apps' windows"
+    if server == "none":
+        return "there is no desktop session to listen to keys in"
+    try:
+        from pynput import keyboard  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - pynput raises assorted errors without a backend
+        return f"pynput cannot load its keyboard backend ({exc})"
+    return None
+
+
 def start_hotkey(combo: str, on_press: Callable[[], None]) -> GlobalHotkey:
     """Listens for `combo` everywhere on the desktop; raises HotkeyUnavailable."""
     server = display_server()

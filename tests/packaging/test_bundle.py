@@ -115,6 +115,20 @@ def test_windowed_program_runs_commands_too(app: Path, tmp_path: Path):
     assert "CUDA  session" in proc.stdout  # and why it is not granted, on a machine without
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="X11 is where the test runs")
+def test_built_app_can_listen_for_the_global_shortcut(cli: Path, display: str, tmp_path: Path):
+    """pynput's backend is chosen at import time, out of PyInstaller's sight."""
+    env = clean_env(tmp_path)
+    env["DISPLAY"] = display
+    env.pop("WAYLAND_DISPLAY", None)
+    env.pop("XDG_SESSION_TYPE", None)
+    proc = subprocess.run(
+        [str(cli), "doctor"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "shortcut:    a global capture shortcut can listen here" in proc.stdout, proc.stdout
+
+
 def test_ocr_of_a_sample_with_the_built_app(cli: Path, tmp_path: Path, samples_dir: Path):
     image = samples_dir / "rapidocr" / "ch_en_num.jpg"
     proc = run_app(cli, "ocr", str(image), tmp_path=tmp_path)
