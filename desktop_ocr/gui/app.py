@@ -30,6 +30,7 @@ def open_window(
     window = MainWindow(root, store=store, loaded=loaded, dnd_error=dnd_error)
     root.update_idletasks()
     root.deiconify()
+    window.place_panes()
     if paths:
         window.add_paths(paths)
     return window

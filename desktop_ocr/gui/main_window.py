@@ -186,6 +186,24 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         panes.add(self.text_panel, weight=2)
         self.panes = panes
 
+    # Shares of the window's width the three panes start with: the queue, the image, the text.
+    PANE_SHARES = (0.28, 0.44)
+
+    def place_panes(self) -> None:
+        """Puts the sashes at the same shares of the width at every screen scale.
+
+        Left alone, the first layout gives each pane its requested width, which depends on
+        when the window is first mapped and on the scale (on a 2x screen the queue took
+        half the window).
+        """
+        self.root.update_idletasks()
+        width = self.panes.winfo_width()
+        if width <= 1:
+            return
+        first = int(width * self.PANE_SHARES[0])
+        self.panes.sashpos(0, first)
+        self.panes.sashpos(1, first + int(width * self.PANE_SHARES[1]))
+
     # -- state the tests and dialogs read --------------------------------------------------
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 import tkinter as tk
 from dataclasses import dataclass
 
@@ -69,14 +70,24 @@ def clipboard() -> str:
 
 
 def set_clipboard(text: str) -> None:
-    subprocess.run(
-        ["xclip", "-selection", "clipboard", "-in"],
-        input=text.encode("utf-8"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=10,
-        check=True,
-    )
+    """Puts `text` on the clipboard and makes sure it stays there.
+
+    The copy of an earlier capture is handed to xclip in the background; on a busy
+    machine it may land after this, so the text is set again until it holds.
+    """
+    for _ in range(10):
+        subprocess.run(
+            ["xclip", "-selection", "clipboard", "-in"],
+            input=text.encode("utf-8"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
+            check=True,
+        )
+        time.sleep(0.3)
+        if clipboard() == text:
+            return
+    raise AssertionError(f"the clipboard does not keep {text!r}")
 
 
 def drag(x0: int, y0: int, x1: int, y1: int) -> None:

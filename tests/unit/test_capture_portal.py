@@ -29,6 +29,19 @@ from jeepney import (  # noqa: E402
 )
 from jeepney.io.blocking import Proxy, open_dbus_connection  # noqa: E402
 
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={socket_dir}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
 
 @pytest.fixture
 def session_bus(monkeypatch, tmp_path):
@@ -36,8 +49,12 @@ def session_bus(monkeypatch, tmp_path):
     daemon = shutil.which("dbus-daemon")
     if daemon is None:
         pytest.skip("dbus-daemon is not installed (apt-get install dbus-daemon)")
+    # A bus of its own with no service files, so that a portal installed on this
+    # machine is not started on it by D-Bus activation.
+    config = tmp_path / "bus.conf"
+    config.write_text(BUS_CONFIG.format(socket_dir=tmp_path), encoding="utf-8")
     proc = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address"],
+        [daemon, f"--config-file={config}", "--nofork", "--print-address"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
