@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop_ocr.engine.sessions import SessionConstructor
 from desktop_ocr.gui.dnd import create_root
 from desktop_ocr.gui.dpi import declare_dpi_aware
 from desktop_ocr.gui.main_window import MainWindow
@@ -16,9 +17,16 @@ logger = logging.getLogger(__name__)
 
 
 def open_window(
-    paths: Sequence[str | Path] = (), *, store: SettingsStore | None = None
+    paths: Sequence[str | Path] = (),
+    *,
+    store: SettingsStore | None = None,
+    session_factory: SessionConstructor | None = None,
 ) -> MainWindow:
-    """Builds the window (raises tk.TclError without a display) and queues `paths`."""
+    """Builds the window (raises tk.TclError without a display) and queues `paths`.
+
+    `session_factory` makes the engine's onnxruntime sessions (default: onnxruntime's
+    own); a test hands in sessions that fail as a broken GPU does, on any machine.
+    """
     store = store or SettingsStore()
     loaded = store.load()
     set_language(loaded.settings.gui.language)  # before any text is made
@@ -27,7 +35,9 @@ def open_window(
     # Shown only once it is whole: mapped at once, Tk would show the window without the
     # menu bar's height and grow it a moment later (on X11 the bar is inside the window).
     root.withdraw()
-    window = MainWindow(root, store=store, loaded=loaded, dnd_error=dnd_error)
+    window = MainWindow(
+        root, store=store, loaded=loaded, dnd_error=dnd_error, session_factory=session_factory
+    )
     root.update_idletasks()
     root.deiconify()
     window.place_panes()

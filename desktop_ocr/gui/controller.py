@@ -327,7 +327,7 @@ class WindowController:
                 entry.state, entry.started = "running", time.perf_counter()
                 self.running = entry
                 self._changed(entry)
-                changes.message = Message(_("Reading {name}…").format(name=entry.name))
+                self._say(Message(_("Reading {name}…").format(name=entry.name)))
         elif isinstance(event, JobDone):
             self._job_done(event)
         elif isinstance(event, JobFailed):
@@ -335,7 +335,7 @@ class WindowController:
             if entry is not None:
                 entry.state, entry.reason = "failed", event.reason
                 self._changed(entry)
-                changes.message = Message(f"{entry.name}: {event.reason}", warning=True)
+                self._say(Message(f"{entry.name}: {event.reason}", warning=True))
                 changes.finished = entry.job_id
         elif isinstance(event, JobCancelled):
             entry = self.jobs.get(event.job_id)
@@ -344,6 +344,18 @@ class WindowController:
                 self._changed(entry)
         elif isinstance(event, Progress):
             changes.count = True
+
+    def _say(self, message: Message) -> None:
+        """Sets the status message, unless a warning came since the window last drew.
+
+        Events arrive in bursts between two draws: the CUDA fallback is posted just
+        before the result of the image it happened on, and a warning replaced by news
+        of the same burst would never be seen.
+        """
+        said = self.changes.message
+        if said is not None and said.warning and not message.warning:
+            return
+        self.changes.message = message
 
     def _changed(self, entry: JobEntry) -> None:
         self.changes.rows.add(entry.job_id)
@@ -368,15 +380,15 @@ class WindowController:
                 if event.message
                 else _("CUDA was requested, but images are read on the CPU: {summary}")
             )
-            self.changes.message = Message(template.format(summary=summary), warning=True)
+            self._say(Message(template.format(summary=summary), warning=True))
         else:
             template = (
                 _("Models loaded in {seconds:.1f} s on {device} (warmed up).")
                 if event.warmed_up
                 else _("Models loaded in {seconds:.1f} s on {device}.")
             )
-            self.changes.message = Message(
-                template.format(seconds=event.seconds, device=event.config.device.upper())
+            self._say(
+                Message(template.format(seconds=event.seconds, device=event.config.device.upper()))
             )
 
     def _job_done(self, event: JobDone) -> None:
@@ -389,9 +401,11 @@ class WindowController:
         self.timings, self.timings_job = (entry.name, event.result.timings), entry.job_id
         self.changes.timings = True
         count = len(event.result.lines)
-        self.changes.message = Message(
-            ngettext("{name}: {n} line in {time}.", "{name}: {n} lines in {time}.", count).format(
-                name=entry.name, n=count, time=format_ms(event.result.timings.total)
+        self._say(
+            Message(
+                ngettext(
+                    "{name}: {n} line in {time}.", "{name}: {n} lines in {time}.", count
+                ).format(name=entry.name, n=count, time=format_ms(event.result.timings.total))
             )
         )
         self.changes.finished = entry.job_id

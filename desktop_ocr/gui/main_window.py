@@ -18,6 +18,7 @@ from tkinter import ttk
 from typing import Any
 
 from desktop_ocr.engine import ConfigError, EngineConfig
+from desktop_ocr.engine.sessions import SessionConstructor
 from desktop_ocr.gui import actions
 from desktop_ocr.gui.about_dialog import APP_NAME
 from desktop_ocr.gui.adding_work import AddingWork
@@ -65,6 +66,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         store: SettingsStore,
         loaded: LoadOutcome,
         dnd_error: str | None = None,
+        session_factory: SessionConstructor | None = None,
     ) -> None:
         self.root = root
         self.store = store
@@ -99,7 +101,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
 
         config = self._initial_config()
         self.controller = WindowController(config)
-        self.worker = OcrWorker(config)
+        self.worker = OcrWorker(config, session_factory=session_factory)
         self.discovery = BackgroundDiscovery()
         self._show_nothing()
         self.status.set_count(*self.controller.count())

@@ -47,9 +47,12 @@ def providers_text(report: ProviderReport) -> str:
     if not report.fell_back:
         return granted
     asked = report.requested[0].replace("ExecutionProvider", "") if report.requested else "?"
-    return _("{sign} {granted} ({asked} not granted, click for why)").format(
-        sign=WARNING_SIGN, granted=granted, asked=asked
-    )
+    if report.diagnosis is not None and report.diagnosis.at_run_time:
+        # Granted, then failed on a run: "not granted" would send the user the wrong way.
+        template = _("{sign} {granted} ({asked} failed while running, click for why)")
+    else:
+        template = _("{sign} {granted} ({asked} not granted, click for why)")
+    return template.format(sign=WARNING_SIGN, granted=granted, asked=asked)
 
 
 def elide_middle(text: str, width: int, measure: Callable[[str], int]) -> str:

@@ -129,12 +129,15 @@ class WindowDialogs:
         report = controller.providers
         if report is None or not report.fell_back:
             return None
-        if report.diagnosis is not None:
+        diagnosis = report.diagnosis
+        if diagnosis is not None:
             return self.show_message(
-                report.diagnosis.summary,
-                report.diagnosis.text(),
+                diagnosis.summary,
+                diagnosis.text(),
                 kind="warning",
-                title=_("Why CUDA is not used"),
+                title=_("CUDA failed while running")
+                if diagnosis.at_run_time
+                else _("Why CUDA is not used"),
             )
         return self.show_message(
             _("A requested execution provider was not granted"),

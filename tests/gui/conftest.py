@@ -64,8 +64,8 @@ def open_app(display, config_dir):
     gc.collect()
     windows = []
 
-    def factory(paths=()):
-        window = open_window(paths)
+    def factory(paths=(), **kwargs):
+        window = open_window(paths, **kwargs)
         window.root.update()
         windows.append(window)
         return window

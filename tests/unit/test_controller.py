@@ -178,3 +178,21 @@ def test_cuda_failing_after_it_was_granted_is_said_as_such(samples_dir):
     failed = [m for m in messages if m.text.startswith("CUDA failed, so the engine was rebuilt")]
     assert len(failed) == 1 and failed[0].warning
     assert controller.providers.granted == ("CPUExecutionProvider",)
+
+
+def test_a_warning_is_not_covered_by_news_of_the_same_burst(read):
+    """A failure and the next result come between two draws: the user must see the failure."""
+    controller = WindowController(load_config(config_path("config.yaml")))
+    ready(controller)
+    controller.take_changes()
+    bad, good = Path("/no/such/a.png"), read["short.png"]
+    controller.add_waiting(1, bad.name, bad)
+    controller.add_waiting(2, good[0].name, good[0])
+    controller.handle(JobFailed(1, bad.name, "file not found"))
+    controller.handle(JobStarted(2, good[0].name))
+    controller.handle(JobDone(2, good[0].name, good[1], good[2]))
+    message = controller.take_changes().message
+    assert message.text == "a.png: file not found" and message.warning
+    # Drawn once, it gives way to the next news.
+    controller.handle(JobStarted(2, good[0].name))
+    assert controller.take_changes().message.text == "Reading short.png…"
