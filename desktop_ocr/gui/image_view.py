@@ -3,8 +3,9 @@
 Box coordinates are in the pixels of the loaded image (EXIF rotation applied), so the
 view shows exactly those pixels, and maps boxes and clicks through one transform (the
 rotation, then one scale and one offset): whatever the zoom, pan or rotation, a box is
-drawn where its text is. Only the part of the image in view is scaled, so a large
-image at 800% costs no more than one that fits.
+drawn where its text is. Only the part of the image in view is scaled and turned, from
+a display-sized copy until the zoom needs more detail (see services/display_images.py),
+so a 50-megapixel page costs the window's thread no more than a screenshot does.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from PIL import Image, ImageTk
 from desktop_ocr.engine.results import Box
 from desktop_ocr.gui.canvas_hints import draw_empty_hint, draw_message
 from desktop_ocr.gui.image_view_input import PanZoomInput
-from desktop_ocr.gui.view_geometry import place_image, rotate_box, visible_region
+from desktop_ocr.gui.view_geometry import place_image, rotate_box, source_region, visible_region
 from desktop_ocr.i18n import _
+from desktop_ocr.services.display_images import DisplayImage
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,9 @@ MARGIN = 12
 MAX_UPSCALE = 3.0
 REDRAW_DELAY_MS = 60
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
+# Quarter turns clockwise, as Pillow names them.
+TRANSPOSES = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180,
+              3: Image.Transpose.ROTATE_90}
 
 
 class ImageView(PanZoomInput, ttk.Frame):
@@ -47,6 +52,7 @@ class ImageView(PanZoomInput, ttk.Frame):
     ) -> None:
         super().__init__(master)
         self._on_select = on_select
+        self._on_need_detail: Callable[[], None] | None = None
         self._on_open = on_open
         self._on_sample = on_sample
         self._font = font
@@ -62,8 +68,8 @@ class ImageView(PanZoomInput, ttk.Frame):
         self.canvas.pack(fill="both", expand=True)
         self.canvas.bind("<Configure>", self._on_configure)
         self.bind_input()
-        self._source: Image.Image | None = None  # as loaded
-        self._image: Image.Image | None = None  # as shown: turned by `_turns` quarter turns
+        self._source: DisplayImage | None = None  # as loaded
+        self._size: tuple[int, int] = (0, 0)  # as shown: turned by `_turns` quarter turns
         self._source_boxes: list[Box] = []
         self._boxes: list[Box] = []
         self._turns = 0
@@ -80,6 +86,7 @@ class ImageView(PanZoomInput, ttk.Frame):
         self._empty_note = ""
         self._redraw_pending: str | None = None
         self._scaled_cache: tuple[tuple, Image.Image] | None = None
+        self._detail_asked = False
         self.sample_button = ttk.Button(
             self.canvas, text=_("Try the sample image"), command=on_sample
         )
@@ -118,8 +125,8 @@ class ImageView(PanZoomInput, ttk.Frame):
         self._set_image(None, [])
         self._redraw()
 
-    def show_image(self, image: Image.Image, boxes: Sequence[Box]) -> None:
-        """An RGB image and the boxes to draw over it, in the image's pixel coordinates.
+    def show_image(self, image: DisplayImage, boxes: Sequence[Box]) -> None:
+        """An image and the boxes to draw over it, in the image's pixel coordinates.
 
         A new image starts fitted and upright; the same image shown again keeps its
         zoom, place and rotation.
@@ -131,7 +138,21 @@ class ImageView(PanZoomInput, ttk.Frame):
         self._set_image(image, boxes)
         self._redraw()
 
-    def _set_image(self, image: Image.Image | None, boxes: Sequence[Box]) -> None:
+    def add_detail(self, image: DisplayImage) -> bool:
+        """The shown image again, with every pixel: zoom, rotation and selection stay.
+
+        False (and nothing changes) when the view shows something else by now.
+        """
+        if self._mode != "image" or self._source is None or image.size != self._source.size:
+            return False
+        self._source = image
+        self._scaled_cache = None
+        self._redraw()
+        return True
+
+    def _set_image(self, image: DisplayImage | None, boxes: Sequence[Box]) -> None:
+        if image is not self._source:
+            self._detail_asked = False
         self._source = image
         self._source_boxes = list(boxes)
         self._selected = None
@@ -141,14 +162,17 @@ class ImageView(PanZoomInput, ttk.Frame):
     def _apply_rotation(self) -> None:
         image = self._source
         if image is None:
-            self._image, self._boxes = None, []
+            self._size, self._boxes = (0, 0), []
             return
         turns = self._turns % 4
-        transposes = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180,
-                      3: Image.Transpose.ROTATE_90}
-        self._image = image.transpose(transposes[turns]) if turns else image
+        width, height = image.size
+        self._size = (height, width) if turns % 2 else (width, height)
         self._boxes = [rotate_box(b, image.size, turns) for b in self._source_boxes]
         self._scaled_cache = None
+
+    def set_detail_handler(self, handler: Callable[[], None]) -> None:
+        """Called once per image when the zoom needs more detail than its display copy."""
+        self._on_need_detail = handler
 
     def select(self, index: int | None) -> None:
         """Highlights one box (None: none) without telling the listener."""
@@ -167,7 +191,7 @@ class ImageView(PanZoomInput, ttk.Frame):
     def release(self) -> None:
         """Drops the shown image (and its Tk photo) when the window closes."""
         self._photo = None
-        self._image = self._source = None
+        self._source = None
         self._scaled_cache = None
 
     def set_drop_highlight(self, active: bool) -> None:
@@ -186,7 +210,7 @@ class ImageView(PanZoomInput, ttk.Frame):
         `anchor` is a canvas point (default: the centre); the image point under it stays
         under it, as in any image viewer.
         """
-        if self._image is None:
+        if self._source is None:
             return
         zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
         width, height = self._canvas_size()
@@ -202,7 +226,7 @@ class ImageView(PanZoomInput, ttk.Frame):
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Moves the image by (dx, dy) screen pixels."""
-        if self._image is None:
+        if self._source is None:
             return
         if self._zoom is None:
             self._zoom = self._scale
@@ -245,6 +269,11 @@ class ImageView(PanZoomInput, ttk.Frame):
         return self._selected
 
     @property
+    def full_detail(self) -> bool:
+        """True when every pixel of the shown image can be drawn, not only its display copy."""
+        return self._source is not None and self._source.complete
+
+    @property
     def box_count(self) -> int:
         return len(self._boxes)
 
@@ -279,7 +308,7 @@ class ImageView(PanZoomInput, ttk.Frame):
         canvas = self.canvas
         canvas.delete("all")
         width, height = self._canvas_size()
-        if self._mode == "image" and self._image is not None:
+        if self._mode == "image" and self._source is not None:
             self._draw_image(width, height)
         elif self._mode == "message":
             self._draw_message(width, height)
@@ -288,7 +317,7 @@ class ImageView(PanZoomInput, ttk.Frame):
         self._update_controls()
 
     def _update_controls(self) -> None:
-        has_image = self._mode == "image" and self._image is not None
+        has_image = self._mode == "image" and self._source is not None
         for button in self.controls.values():
             button.state(["!disabled"] if has_image else ["disabled"])
         if not has_image:
@@ -311,37 +340,29 @@ class ImageView(PanZoomInput, ttk.Frame):
 
     def _place_image(self, width: int, height: int) -> None:
         """Sets the scale and offset from the zoom and centre, keeping the image in view."""
-        assert self._image is not None
         self._scale, self._centre, self._offset = place_image(
-            self._image.size, (width, height), self._zoom, self._centre, MARGIN, MAX_UPSCALE
+            self._size, (width, height), self._zoom, self._centre, MARGIN, MAX_UPSCALE
         )
 
     def _draw_image(self, width: int, height: int) -> None:
-        assert self._image is not None
+        source = self._source
+        assert source is not None
         self._place_image(width, height)
         scale, (ox, oy) = self._scale, self._offset
-        left, top, right, bottom = visible_region(
-            self._image.size, (width, height), scale, self._offset
-        )
+        left, top, right, bottom = visible_region(self._size, (width, height), scale, self._offset)
         if right > left and bottom > top:
             size = (max(1, round((right - left) * scale)), max(1, round((bottom - top) * scale)))
-            key = (left, top, right, bottom, size)
+            key = (left, top, right, bottom, size, self._turns, source.complete)
             if self._scaled_cache is None or self._scaled_cache[0] != key:
-                part = self._image.crop((left, top, right, bottom))
-                if size != part.size:
-                    if scale >= 2:
-                        part = part.resize(size, Image.Resampling.NEAREST)
-                    else:
-                        part = part.resize(
-                            size,
-                            Image.Resampling.BILINEAR,
-                            reducing_gap=2.0 if scale < 0.5 else None,
-                        )
-                self._scaled_cache = (key, part)
+                self._scaled_cache = (key, self._render((left, top, right, bottom), size))
             self._photo = ImageTk.PhotoImage(self._scaled_cache[1], master=self.canvas)
             self.canvas.create_image(
                 ox + left * scale, oy + top * scale, image=self._photo, anchor="nw", tags="image"
             )
+        if scale > source.preview_scale and not source.complete and not self._detail_asked:
+            self._detail_asked = True  # zoomed past the display copy: ask for every pixel
+            if self._on_need_detail is not None:
+                self._on_need_detail()
         for i, box in enumerate(self._boxes):
             coords = [c for x, y in box for c in self._to_canvas(x, y)]
             self.canvas.create_polygon(
@@ -350,6 +371,15 @@ class ImageView(PanZoomInput, ttk.Frame):
         if self._selected is not None:
             self._style_box(self._selected, selected=True)
             self.canvas.tag_raise(f"box{self._selected}")
+
+    def _render(self, region: tuple[int, int, int, int], size: tuple[int, int]) -> Image.Image:
+        """The part of the turned image in `region` (shown pixels), scaled to `size`."""
+        assert self._source is not None
+        turns = self._turns % 4
+        upright = source_region(region, self._size, turns)
+        upright_size = (size[1], size[0]) if turns % 2 else size
+        part = self._source.render(upright, upright_size)
+        return part.transpose(TRANSPOSES[turns]) if turns else part
 
     def _style_box(self, index: int, *, selected: bool) -> None:
         tag = f"box{index}"

@@ -1,29 +1,33 @@
-"""Shows one queued job in the image view and the text pane, with a cache of decoded images.
+"""Shows one queued job in the image view and the text pane, with a cache of display copies.
 
 Going back to an earlier image is common (compare, copy again), and decoding a large
-scan takes longer than the user should wait, so the most recent images stay decoded
-up to a budget of pixels; older ones are decoded again from their file.
+scan takes longer than the user should wait, so each result keeps a display-sized copy
+(and the most recent ones all their pixels) up to a budget of memory; an image dropped
+from it is decoded again on the display thread, never on the window's.
 """
 
 from __future__ import annotations
 
-import collections
 import logging
 import tkinter as tk
+from collections.abc import Container
 
-from PIL import Image
-
-from desktop_ocr.engine import EngineConfig, ImageLoadError
+from desktop_ocr.engine import EngineConfig, LoadedImage
 from desktop_ocr.gui.about_dialog import APP_NAME
 from desktop_ocr.gui.controller import JobEntry
 from desktop_ocr.gui.image_view import ImageView
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.i18n import _
-from desktop_ocr.services.page_reader import load_preview, rgb_image
+from desktop_ocr.services.display_images import (
+    INLINE_PIXELS,
+    DisplayCache,
+    DisplayImage,
+    DisplayLoader,
+    DisplayReady,
+    make_display_image,
+)
 
 logger = logging.getLogger(__name__)
-
-IMAGE_CACHE_PIXELS = 60_000_000  # decoded images kept for going back to them
 
 
 class JobDisplay:
@@ -33,18 +37,24 @@ class JobDisplay:
         self.root = root
         self.image_view = image_view
         self.text_panel = text_panel
-        self.images: collections.OrderedDict[int, Image.Image] = collections.OrderedDict()
+        self.images = DisplayCache()
         self.shown_id: int | None = None
+        self.loader = DisplayLoader()
+        self._shown: JobEntry | None = None
+        self._config: EngineConfig | None = None
+        image_view.set_detail_handler(self._need_detail)
 
     def show_nothing(self, note: str) -> None:
-        self.shown_id = None
+        self.shown_id, self._shown = None, None
+        self.images.pinned = None
         self.root.title(APP_NAME)
         self.image_view.show_empty(note)
         self.text_panel.show_note(_("Text"), "", _("Open or drop images to read their text."))
 
     def show_entry(self, entry: JobEntry, *, loading: bool, config: EngineConfig) -> None:
         """Shows a job in its current state; `loading`: the models are not ready yet."""
-        self.shown_id = entry.job_id
+        self.shown_id, self._shown, self._config = entry.job_id, entry, config
+        self.images.pinned = entry.job_id
         self.root.title(f"{entry.name} — {APP_NAME}")
         name, label, reason = entry.name, entry.label, entry.reason or ""
         view, text = self.image_view, self.text_panel
@@ -72,32 +82,62 @@ class JobDisplay:
             text.show_note(name, label, _("The text appears here when read."))
 
     def _show_result(self, entry: JobEntry, config: EngineConfig) -> None:
-        result = entry.result
-        assert result is not None
         image = self.images.get(entry.job_id)
         if image is not None:
-            self.images.move_to_end(entry.job_id)
-        elif entry.source is not None:
-            try:
-                image = rgb_image(load_preview(entry.source, config, entry.page, entry.dpi))
-                self.cache(entry.job_id, image)
-            except ImageLoadError as exc:
-                self.image_view.show_message(_("The image cannot be shown again"), exc.reason)
-        if image is not None:
-            self.image_view.show_image(image, [line.box for line in result.lines])
+            self._draw_image(entry, image)
+        else:
+            if entry.source is not None and not self.loader.is_waiting(entry.job_id):
+                self.loader.decode(entry.job_id, entry.source, config)
+            self.image_view.show_message(_("Preparing {name}…").format(name=entry.name))
         self.text_panel.show_result(entry)
 
-    def cache(self, job_id: int, image: Image.Image) -> None:
-        self.images[job_id] = image
-        self.images.move_to_end(job_id)
-        total = sum(i.width * i.height for i in self.images.values())
-        while total > IMAGE_CACHE_PIXELS and len(self.images) > 1:
-            _id, dropped = self.images.popitem(last=False)
-            total -= dropped.width * dropped.height
+    def _draw_image(self, entry: JobEntry, image: DisplayImage) -> None:
+        assert entry.result is not None
+        self.image_view.show_image(image, [line.box for line in entry.result.lines])
+
+    def add_result(self, job_id: int, loaded: LoadedImage) -> None:
+        """Keeps a newly read image for display; a large one is converted on the display thread."""
+        width, height = loaded.size
+        if width * height <= INLINE_PIXELS:  # a few milliseconds: no waiting on a thread
+            self.images.put(job_id, make_display_image(loaded))
+        else:
+            self.loader.prepare(job_id, loaded)
+
+    def take_ready(self, known: Container[int]) -> None:
+        """Shows and keeps the display copies made since last time, of the `known` jobs."""
+        while self.loader.ready:
+            outcome = self.loader.ready.popleft()
+            if outcome.key in known:  # not cleared from the queue meanwhile
+                self._ready(outcome)
+
+    def _ready(self, outcome: DisplayReady) -> None:
+        shown = self._shown if outcome.key == self.shown_id else None
+        if outcome.image is None:
+            if shown is not None and shown.state == "done":
+                reason = outcome.error.reason if outcome.error is not None else ""
+                self.image_view.show_message(_("The image cannot be shown again"), reason)
+            return
+        self.images.put(outcome.key, outcome.image)
+        if shown is None or shown.state != "done" or shown.result is None:
+            return
+        if not self.image_view.add_detail(outcome.image):
+            self._draw_image(shown, outcome.image)
+
+    def _need_detail(self) -> None:
+        """The view zoomed in past the display copy: decode every pixel of the shown image."""
+        entry = self._shown
+        if entry is None or entry.source is None or self._config is None:
+            return
+        if not self.loader.is_waiting(entry.job_id):
+            self.loader.decode(entry.job_id, entry.source, self._config)
 
     def forget(self, job_ids: list[int]) -> None:
         for job_id in job_ids:
-            self.images.pop(job_id, None)
+            self.images.forget(job_id)
+            self.loader.forget(job_id)
 
     def release(self) -> None:
+        """Stops the display thread and drops every copy (the window is closing)."""
+        self.loader.stop(timeout=5)
         self.images.clear()
+        self._shown = None

@@ -38,7 +38,6 @@ from desktop_ocr.gui.window_dialogs import WindowDialogs
 from desktop_ocr.gui.window_setup import load_icon, restore_geometry
 from desktop_ocr.i18n import _
 from desktop_ocr.services.discovery import BackgroundDiscovery
-from desktop_ocr.services.page_reader import rgb_image
 from desktop_ocr.services.settings_store import (
     LoadOutcome,
     Settings,
@@ -257,6 +256,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
                 break
             self._handle(event)
         self._draw_changes()
+        self.display.take_ready(self.controller.jobs)
         self._tick_running()
         self._poll_id = self.root.after(POLL_MS, self._poll)
 
@@ -264,7 +264,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         """Hands an event to the controller, keeping a finished image's pixels for display."""
         self.controller.handle(event)
         if isinstance(event, JobDone) and event.job_id in self.controller.jobs:
-            self.display.cache(event.job_id, rgb_image(event.image))
+            self.display.add_result(event.job_id, event.image)
         self.capture_event(event)
 
     def _draw_changes(self) -> None:

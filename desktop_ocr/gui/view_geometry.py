@@ -21,6 +21,22 @@ def rotate_point(
     return x, y
 
 
+def source_region(
+    region: tuple[int, int, int, int], shown_size: Size, quarter_turns: int
+) -> tuple[int, int, int, int]:
+    """A region of an image shown turned `quarter_turns` clockwise, in the upright image."""
+    turns = quarter_turns % 4
+    if not turns:
+        return region
+    left, top, right, bottom = region
+    back = (4 - turns) % 4
+    x1, y1 = rotate_point(left, top, shown_size, back)
+    x2, y2 = rotate_point(right, bottom, shown_size, back)
+    return (
+        round(min(x1, x2)), round(min(y1, y2)), round(max(x1, x2)), round(max(y1, y2))
+    )
+
+
 def rotate_box(box: Box, size: tuple[int, int], quarter_turns: int) -> Box:
     return tuple(rotate_point(x, y, size, quarter_turns) for x, y in box)  # type: ignore[return-value]
 

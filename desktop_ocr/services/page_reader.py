@@ -10,9 +10,6 @@ import dataclasses
 import logging
 from pathlib import Path
 
-import cv2
-from PIL import Image
-
 from desktop_ocr.engine import (
     EngineConfig,
     ImageLoadError,
@@ -117,15 +114,3 @@ def load_preview(
     if isinstance(source, Path) and (page is not None or source.suffix.lower() == ".pdf"):
         return render_page(source, config, page or 0, dpi)
     return load_image(source, max_pixels=opts.max_image_pixels, apply_exif=opts.apply_exif)
-
-
-def rgb_image(loaded: LoadedImage) -> Image.Image:
-    """The loaded pixels as an RGB PIL image, for display: the image as it looks.
-
-    That is `display_bgr`, not what the models read: light text on a transparent canvas
-    is read inverted and shown as drawn. cv2 converts in about 2 ms where a numpy
-    channel flip makes Pillow copy pixel by pixel (about 13 ms for 1.7 megapixels), and
-    the window's thread is the one waiting.
-    """
-    return Image.fromarray(cv2.cvtColor(loaded.display_bgr, cv2.COLOR_BGR2RGB))
-

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_ocr.services.page_reader import load_preview, rgb_image
+from desktop_ocr.services.display_images import make_display_image
+from desktop_ocr.services.page_reader import load_preview
 from desktop_ocr.services.settings_store import build_engine_config
 from desktop_ocr.services.worker import (
     EngineFailed,
@@ -242,13 +243,13 @@ def test_the_window_is_shown_transparent_images_as_they_look(samples_dir, tmp_pa
     finally:
         assert worker.stop(timeout=TIMEOUT_S)
     done = {e.job_id: e for e in events if isinstance(e, JobDone)}
-    shown_shot = np.asarray(rgb_image(done[jobs[0].job_id].image))
+    shown_shot = make_display_image(done[jobs[0].job_id].image).preview
     source = np.asarray(Image.open(shot))
     opaque = source[..., 3] == 255
     assert np.array_equal(shown_shot[opaque], source[..., :3][opaque])  # nothing inverted
     assert "Hello window" in done[jobs[0].job_id].result.text
 
-    shown_white = np.asarray(rgb_image(done[jobs[1].job_id].image))
+    shown_white = make_display_image(done[jobs[1].job_id].image).preview
     drawn = np.asarray(Image.open(white).convert("RGBA"))[..., 3] == 255
     assert shown_white[drawn].min() == 255  # the white text is shown white ...
     assert shown_white[~drawn].max() == 0  # ... on black, where it stands out
