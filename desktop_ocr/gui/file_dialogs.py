@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tkinter as tk
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,14 +28,22 @@ def pictures_dir() -> str:
         folder = Path(platformdirs.user_pictures_dir())
     except (ImportError, OSError):  # no such folder known on this system
         folder = Path.home()
-    return str(folder if folder.is_dir() else Path.home())
+    return str(folder if _is_folder(folder) else Path.home())
 
 
 def start_dir(remembered: str | None) -> str:
-    """The remembered folder while it exists, else the Pictures folder."""
-    if remembered and Path(remembered).is_dir():
+    """The remembered folder while it exists and can be entered, else the Pictures folder."""
+    if remembered and _is_folder(Path(remembered)) and os.access(remembered, os.R_OK | os.X_OK):
         return remembered
     return pictures_dir()
+
+
+def _is_folder(path: Path) -> bool:
+    """False also where a folder above it cannot be entered (is_dir raises there)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _hide_dot_files(root: tk.Misc) -> None:

@@ -376,15 +376,6 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
     def remember_dir(self, key: str, folder: Path) -> None:
         self.settings = with_gui(self.settings, **{key: str(folder)})
 
-    def save_settings(self) -> None:
-        try:
-            self.store.save(self.settings)
-        except OSError as exc:
-            logger.warning("settings not saved: %s", exc)
-            self.status.set_message(
-                _("Settings could not be saved: {reason}").format(reason=exc), warning=True
-            )
-
     def close(self) -> None:
         """Saves the window's size and settings, stops the worker and closes the window."""
         if self._closed:

@@ -24,7 +24,7 @@ from desktop_ocr.services.settings_store import (
 if TYPE_CHECKING:
     from desktop_ocr.gui.controller import WindowController
     from desktop_ocr.gui.status_bar import StatusBar
-    from desktop_ocr.services.settings_store import Settings
+    from desktop_ocr.services.settings_store import Settings, SettingsStore
     from desktop_ocr.services.worker import OcrWorker
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 class WindowDialogs:
     """The dialogs the main window opens; mixed into MainWindow, which sets the attributes
-    and provides save_settings (and apply_hotkey, from WindowCapture)."""
+    (and provides apply_hotkey, from WindowCapture)."""
 
     root: tk.Tk
     dialogs: list[tk.Toplevel]
@@ -40,6 +40,7 @@ class WindowDialogs:
     worker: OcrWorker
     status: StatusBar
     settings: Settings
+    store: SettingsStore
     icon: tk.PhotoImage | None
     _settings_dialog: Any
     hotkey_problem: str | None
@@ -75,6 +76,29 @@ class WindowDialogs:
         self._settings_dialog = dialog
         return dialog
 
+    def save_settings(self, *, tell: bool = False) -> bool:
+        """Writes the settings file; on failure says so, in a dialog too when `tell`.
+
+        Apply is the user asking for their settings to be kept: a refusal there must not
+        pass as a status message that the engine's next news replaces a second later.
+        """
+        try:
+            self.store.save(self.settings)
+        except OSError as exc:
+            logger.warning("settings not saved: %s", exc)
+            self.status.set_message(
+                _("Settings could not be saved: {reason}").format(reason=exc), warning=True
+            )
+            if tell:
+                self.show_message(
+                    _("Your settings could not be saved"),
+                    _("They apply until the app is closed. {reason}").format(reason=exc),
+                    kind="warning",
+                    title=_("Settings"),
+                )
+            return False
+        return True
+
     def apply_settings(
         self,
         overrides: dict[str, Any],
@@ -89,7 +113,7 @@ class WindowDialogs:
         if capture is not None:
             self.settings = with_capture(self.settings, capture)
             self.apply_hotkey()
-        self.save_settings()
+        self.save_settings(tell=True)
         if self.worker.reconfigure(config):
             self.controller.reconfigure(config)
             self.status.set_loading(config.device)

@@ -211,13 +211,15 @@ class SettingsStore:
 
         Never raises for a bad file: the window must open whatever is on disk.
         """
-        if not self.path.exists():
-            return LoadOutcome(Settings())
         try:
+            if not self.path.exists():
+                return LoadOutcome(Settings())
             settings, warnings = self._parse(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, SettingsError) as exc:
             problem = str(exc)
-            if isinstance(exc, (OSError, UnicodeDecodeError)):
+            if isinstance(exc, OSError):  # a locked folder too: the file is not reached
+                problem = f"{self.path}: cannot be read ({exc.strerror or exc})"
+            elif isinstance(exc, UnicodeDecodeError):
                 problem = f"{self.path}: cannot be read ({exc})"
             backup = self._move_aside()
             logger.warning("settings reset to defaults: %s (backup: %s)", problem, backup)
@@ -289,10 +291,10 @@ class SettingsStore:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = self.path.with_name(f"{self.path.name}.bak-{stamp}")
         n = 1
-        while backup.exists():
-            n += 1
-            backup = self.path.with_name(f"{self.path.name}.bak-{stamp}-{n}")
         try:
+            while backup.exists():
+                n += 1
+                backup = self.path.with_name(f"{self.path.name}.bak-{stamp}-{n}")
             self.path.replace(backup)
         except OSError as exc:
             logger.warning("could not move %s aside: %s", self.path, exc)

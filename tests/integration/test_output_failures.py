@@ -6,12 +6,10 @@ the data goes to first), the old file stays whole, and nothing half-written is l
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,33 +23,6 @@ DISK_FULL = "the disk is full (No space left on device)"
 
 def env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
-
-
-@pytest.fixture
-def full_disk(tmp_path) -> Iterator[Path]:
-    """A folder on a small file system of its own, holding the old files, and then full."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    proc = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {proc.stderr.strip()}")
-    try:
-        write_old_files(mount)
-        filler = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while True:
-                os.write(filler, b"\0" * 4096)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-        finally:
-            os.close(filler)
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def assert_refused_whole(folder: Path, outcome: dict[str, str]) -> None:
