@@ -1,0 +1,49 @@
+"""A short soak of the real window (benchmarks/soak.py has the long one): hundreds of images
+with cancels, settings changes, cleared rows and broken files in between."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.soak import BROKEN_KINDS, make_inputs, problems, run_soak, summary
+
+pytestmark = pytest.mark.gui
+
+IMAGES = 300
+REASONS = {
+    "empty": "file is empty (0 bytes)",
+    "truncated": "image data is damaged or truncated",
+    "not-an-image": "not an image, or an image format that cannot be read",
+    "vanished": "file not found (moved or deleted?)",
+}
+
+
+def test_every_image_ends_once_and_nothing_is_lost(open_app, samples_dir, tmp_path):
+    inputs = make_inputs(tmp_path / "images", IMAGES, 8, random.Random(3))
+    window = open_app()
+    log = run_soak(window, inputs, seed=3, timeout_s=1800, every=(10, 30))
+    found = problems(log, inputs, window)
+    figures = summary(log, inputs, 0.0)
+    assert found == [], found
+
+    assert len(log.submitted) == IMAGES  # every file was queued ...
+    states = figures["final_states"]
+    assert sum(states.values()) == IMAGES  # ... and ended once
+    assert set(inputs.broken.values()) == set(BROKEN_KINDS) == set(REASONS)
+    final = {path: log.finals[job][0] for job, path in log.submitted.items()}
+    broken_failed = [p for p in inputs.broken if final[p] == "failed"]
+    assert states["failed"] == len(broken_failed) >= 2  # the broken files, and only they
+    assert all(final[p] == "cancelled" for p in inputs.broken if p not in broken_failed)
+    for job, reason in log.reasons.items():
+        kind = inputs.broken[log.submitted[job]]
+        assert REASONS[kind] in reason, (kind, reason)
+    assert states["done"] > IMAGES // 3 and states.get("cancelled", 0) > 0
+    # Each thing a user does happened, more than once for settings.
+    assert {"cancel", "clear", "settings"} <= set(log.actions)
+    assert {s["device"] for s in log.settings_seen} == {"cpu", "cuda"}
+    assert len({s["threads"] for s in log.settings_seen}) >= 2
+    # Memory: what it holds after the first fifth stays put (the rows are cleared now and
+    # then, and display copies are bounded).
+    assert figures["rss_growth_after_20pc_mb"] < 60, figures["rss_mb"]
