@@ -189,7 +189,7 @@ def measure_large(window, ticker: Ticker, pages: list[Path], switches: int, swit
     ticker.record = False
     # What the display cache holds (on builds that have one).
     held = getattr(getattr(window.display, "images", None), "held_bytes", None)
-    failed = {window.jobs[j].name: window.jobs[j].reason for j in ids if window.jobs[j].state != "done"}
+    failed = {e.name: e.reason for e in map(window.jobs.get, ids) if e.state != "done"}
     if failed:
         raise SystemExit(f"large pages not read: {failed}")
     return {

@@ -22,7 +22,8 @@ def page_pixels(size: tuple[int, int], label: str, seed: int = 0) -> np.ndarray:
     draw = ImageDraw.Draw(page)
     font = ImageFont.load_default(size=max(height // 12, 20))
     for row, text in enumerate((label, "DESKTOP OCR", "LARGE PAGE TEST")):
-        draw.text((width // 12, height // 14 + row * height // 9), text, fill=(20, 20, 20), font=font)
+        place = (width // 12, height // 14 + row * height // 9)
+        draw.text(place, text, fill=(20, 20, 20), font=font)
     pixels = np.asarray(page).copy()
     pw, ph = NOISE_PATCH
     left, top = (width - pw) // 2, (height - ph) // 2
