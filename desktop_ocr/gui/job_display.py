@@ -86,8 +86,7 @@ class JobDisplay:
         if image is not None:
             self._draw_image(entry, image)
         else:
-            if entry.source is not None and not self.loader.is_waiting(entry.job_id):
-                self.loader.decode(entry.job_id, entry.source, config)
+            self._decode(entry, config)
             self.image_view.show_message(_("Preparing {name}…").format(name=entry.name))
         self.text_panel.show_result(entry)
 
@@ -125,11 +124,15 @@ class JobDisplay:
 
     def _need_detail(self) -> None:
         """The view zoomed in past the display copy: decode every pixel of the shown image."""
-        entry = self._shown
-        if entry is None or entry.source is None or self._config is None:
+        if self._shown is not None and self._config is not None:
+            self._decode(self._shown, self._config)
+
+    def _decode(self, entry: JobEntry, config: EngineConfig) -> None:
+        """Asks the display thread for the entry's pixels again, from its file (or page)."""
+        if entry.source is None or self.loader.is_waiting(entry.job_id):
             return
-        if not self.loader.is_waiting(entry.job_id):
-            self.loader.decode(entry.job_id, entry.source, self._config)
+        page = entry.result.page if entry.result is not None else None
+        self.loader.decode(entry.job_id, entry.source, config, None if page is None else page - 1)
 
     def forget(self, job_ids: list[int]) -> None:
         for job_id in job_ids:

@@ -116,9 +116,11 @@ def make_display_image(loaded: LoadedImage, *, keep_full: bool = True) -> Displa
     return DisplayImage((width, height), preview, bgr if keep_full else None)
 
 
-def decode_display_image(source: Source, config: EngineConfig) -> DisplayImage:
-    """Decodes an image again, as the engine with `config` did, for display."""
-    return make_display_image(load_preview(source, config))
+def decode_display_image(
+    source: Source, config: EngineConfig, page: int | None = None
+) -> DisplayImage:
+    """Decodes an image (or renders a page, from 0) again, as the worker did, for display."""
+    return make_display_image(load_preview(source, config, page))
 
 
 class DisplayCache:
@@ -217,9 +219,11 @@ class DisplayLoader:
         """Makes the display copy of a newly read image."""
         self._ask(key, lambda: make_display_image(loaded))
 
-    def decode(self, key: int, source: Source, config: EngineConfig) -> None:
-        """Decodes an image again from its source (it was dropped from memory)."""
-        self._ask(key, lambda: decode_display_image(source, config))
+    def decode(
+        self, key: int, source: Source, config: EngineConfig, page: int | None = None
+    ) -> None:
+        """Decodes an image (or a page) again from its source (it was dropped from memory)."""
+        self._ask(key, lambda: decode_display_image(source, config, page))
 
     def is_waiting(self, key: int) -> bool:
         with self._cond:

@@ -121,10 +121,10 @@ def test_the_loader_works_off_the_callers_thread_newest_first(samples_dir, monke
     gate = threading.Event()
     real = display_images.load_preview
 
-    def recording(source, config):
+    def recording(source, config, page=None):
         gate.wait(30)
         threads.append(threading.current_thread().name)
-        return real(source, config)
+        return real(source, config, page)
 
     monkeypatch.setattr(display_images, "load_preview", recording)
     config = build_engine_config({})
@@ -161,3 +161,19 @@ def test_a_new_result_is_prepared_from_its_own_pixels():
         assert ready.image.full is loaded.bgr
     finally:
         assert loader.stop(timeout=30)
+
+
+def test_a_page_of_a_document_is_decoded_as_that_page(tmp_path):
+    from PIL import Image
+
+    pages = [noise(300, 200, seed) for seed in (1, 2, 3)]
+    tiff = tmp_path / "three.tiff"
+    frames = [Image.fromarray(p[..., ::-1]) for p in pages]  # RGB of the BGR pixels
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    loader = DisplayLoader()
+    try:
+        loader.decode(5, tiff, build_engine_config({}), 1)
+        (ready,) = wait_ready(loader, 1)
+    finally:
+        assert loader.stop(timeout=30)
+    assert np.array_equal(ready.image.preview, pages[1][..., ::-1])
