@@ -112,7 +112,8 @@ class JobDisplay:
     def _ready(self, outcome: DisplayReady) -> None:
         shown = self._shown if outcome.key == self.shown_id else None
         if outcome.image is None:
-            if shown is not None and shown.state == "done":
+            # Zoomed in on a display copy whose file is gone since: the copy stays shown.
+            if shown is not None and shown.state == "done" and self.image_view.mode != "image":
                 reason = outcome.error.reason if outcome.error is not None else ""
                 self.image_view.show_message(_("The image cannot be shown again"), reason)
             return

@@ -109,9 +109,7 @@ def test_switching_between_large_pages_never_decodes_on_the_windows_thread(
     window.show_job(ids[0])
     window.root.update()
     assert view.mode == "message"
-    canvas = view.canvas
-    shown = [canvas.itemcget(i, "text") for i in canvas.find_all() if canvas.type(i) == "text"]
-    assert shown == ["Preparing page-1.png…"]
+    assert canvas_texts(view) == ["Preparing page-1.png…"]
     pump(window.root, lambda: view.mode == "image", what="page 1 decoded again")
     view.controls["actual"].invoke()
     window.root.update()
@@ -120,3 +118,37 @@ def test_switching_between_large_pages_never_decodes_on_the_windows_thread(
     assert [what for what, _thread in work_threads].count("decode") == 2  # pages 2 and 1
     assert [what for what, _thread in work_threads].count("convert") == 5  # 3 read, 2 decoded
     assert {thread for _what, thread in work_threads} == {"display-loader"}
+
+
+def canvas_texts(view) -> list[str]:
+    canvas = view.canvas
+    return [canvas.itemcget(i, "text") for i in canvas.find_all() if canvas.type(i) == "text"]
+
+
+def test_going_back_to_a_page_whose_file_is_gone_says_so(open_app, tmp_path):
+    paths = []
+    for n in range(2):
+        path = tmp_path / f"scan-{n + 1}.png"
+        write_page(path, (3000, 2000), f"SCAN {n + 1}", seed=n)
+        paths.append(path)
+    window = open_app()
+    view, cache = window.image_view, window.display.images
+    cache.preview_bytes = 3 * display_images.PREVIEW_PIXELS  # one display copy
+    window.add_paths(paths)
+    wait_done(window, 2)
+    first, second = list(window.jobs)
+    pump(window.root, lambda: second in cache and view.mode == "image", what="the second scan")
+    assert first not in cache
+    paths[0].unlink()
+    window.show_job(first)
+    window.root.update()
+    assert canvas_texts(view) == ["Preparing scan-1.png…"]
+    pump(window.root, lambda: canvas_texts(view)[:1] == ["The image cannot be shown again"],
+         what="the message")
+    assert canvas_texts(view) == [
+        "The image cannot be shown again", "file not found (moved or deleted?)"
+    ]
+    assert window.text_panel.shown_job == first  # the text is still there to copy
+    window.show_job(second)
+    window.root.update()
+    assert view.mode == "image"
