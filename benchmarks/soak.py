@@ -264,9 +264,15 @@ class Soak:
         threads = self.rng.choice((0, 1, 2))
         dialog.vars["runtime.intra_op_threads"].set(str(threads))
         chosen: dict[str, Any] = {"device": device, "threads": threads}
-        if self.packs and "models.pack" in dialog.vars:
+        if self.packs:
             pack = self.rng.choice(self.packs)
-            dialog.vars["models.pack"].set(pack)
+            chooser = getattr(dialog, "pack_box", None)
+            if chooser is not None:
+                chooser.choose(pack)
+            elif "models.pack" in dialog.vars:
+                dialog.vars["models.pack"].set(pack)
+            else:  # packs exist but the dialog offers no way to choose: say so, not skip
+                raise RuntimeError("this build has model packs but Settings offers none")
             chosen["pack"] = pack
         if not dialog.apply():
             raise RuntimeError(f"Settings refused {chosen}: {dialog.error_label['text']}")
