@@ -19,6 +19,9 @@ of that file, and memory stays flat.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import json
 import os
 import random
@@ -127,6 +130,9 @@ class SoakLog:
     timeline: list[tuple[int, str]] = field(default_factory=list)  # finished, action
     settings_seen: list[dict[str, Any]] = field(default_factory=list)
     pack_first_used: dict[str, int] = field(default_factory=dict)  # pack -> finished then
+    # RSS MB at the end once Clear finished has run, then once free memory went back to
+    # the system: what the window keeps beyond what the user keeps
+    after_clear: tuple[float, float] | None = None
 
 
 class Soak:
@@ -317,7 +323,20 @@ def run_soak(
     if "error" in outcome:
         raise outcome["error"]
     soak.mark()
+    soak.log.after_clear = rss_after_clear(window)
     return soak.log
+
+
+def rss_after_clear(window: Any) -> tuple[float, float]:
+    """RSS once the finished rows are cleared, and once the allocator's free memory is
+    returned too (glibc keeps freed memory for reuse; malloc_trim hands it back)."""
+    window.clear_finished()
+    window.root.update()
+    gc.collect()
+    cleared = rss_mb()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: the same figure twice
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return round(cleared, 1), round(rss_mb(), 1)
 
 
 def problems(log: SoakLog, inputs: Inputs, window: Any) -> list[str]:
@@ -375,6 +394,7 @@ def summary(log: SoakLog, inputs: Inputs, seconds: float) -> dict[str, Any]:
         "rss_warm_at": after_warm[0],
         "rss_growth_after_warm_mb": round(marks[-1][1] - after_warm[1], 1),
         "rss_peak_mb": peak,
+        "rss_after_clear_mb": log.after_clear,
         "distinct_texts_per_sample": {k: len(v) for k, v in sorted(log.texts.items())},
     }
 

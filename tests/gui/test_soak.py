@@ -55,3 +55,9 @@ def test_every_image_ends_once_and_nothing_is_lost(open_app, samples_dir, tmp_pa
     # judged over the last fifth of the images at least.
     assert figures["rss_warm_at"] <= IMAGES * 0.8, (figures["rss_mb"], log.pack_first_used)
     assert figures["rss_growth_after_warm_mb"] < 60, figures["rss_mb"]
+    # And nothing is kept behind the user's back: once the rows are cleared and the free
+    # memory handed back, the process is smaller than while it held them, and holds little
+    # more than one engine and the window did before the first image.
+    cleared, trimmed = figures["rss_after_clear_mb"]
+    warm = next(m[1] for m in figures["rss_mb"] if m[0] == figures["rss_warm_at"])
+    assert trimmed < warm and trimmed < figures["rss_mb"][0][1] + 200, (cleared, trimmed)
