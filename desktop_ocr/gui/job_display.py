@@ -132,8 +132,7 @@ class JobDisplay:
         """Asks the display thread for the entry's pixels again, from its file (or page)."""
         if entry.source is None or self.loader.is_waiting(entry.job_id):
             return
-        page = entry.result.page if entry.result is not None else None
-        self.loader.decode(entry.job_id, entry.source, config, None if page is None else page - 1)
+        self.loader.decode(entry.job_id, entry.source, config, entry.page, entry.dpi)
 
     def forget(self, job_ids: list[int]) -> None:
         for job_id in job_ids:

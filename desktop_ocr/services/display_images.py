@@ -117,10 +117,10 @@ def make_display_image(loaded: LoadedImage, *, keep_full: bool = True) -> Displa
 
 
 def decode_display_image(
-    source: Source, config: EngineConfig, page: int | None = None
+    source: Source, config: EngineConfig, page: int | None = None, dpi: float | None = None
 ) -> DisplayImage:
-    """Decodes an image (or renders a page, from 0) again, as the worker did, for display."""
-    return make_display_image(load_preview(source, config, page))
+    """Decodes an image (or renders a page, from 0, at `dpi`) again, as the worker did."""
+    return make_display_image(load_preview(source, config, page, dpi))
 
 
 class DisplayCache:
@@ -220,10 +220,15 @@ class DisplayLoader:
         self._ask(key, lambda: make_display_image(loaded))
 
     def decode(
-        self, key: int, source: Source, config: EngineConfig, page: int | None = None
+        self,
+        key: int,
+        source: Source,
+        config: EngineConfig,
+        page: int | None = None,
+        dpi: float | None = None,
     ) -> None:
         """Decodes an image (or a page) again from its source (it was dropped from memory)."""
-        self._ask(key, lambda: decode_display_image(source, config, page))
+        self._ask(key, lambda: decode_display_image(source, config, page, dpi))
 
     def is_waiting(self, key: int) -> bool:
         with self._cond:

@@ -34,9 +34,9 @@ def work_threads(monkeypatch):
     seen: list[tuple[str, str]] = []
     real_decode, real_make = display_images.load_preview, display_images.make_display_image
 
-    def decode(source, config, page=None):
+    def decode(source, config, page=None, dpi=None):
         seen.append(("decode", threading.current_thread().name))
-        return real_decode(source, config, page)
+        return real_decode(source, config, page, dpi)
 
     def make(loaded, **kwargs):
         width, height = loaded.size

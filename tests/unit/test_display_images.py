@@ -121,10 +121,10 @@ def test_the_loader_works_off_the_callers_thread_newest_first(samples_dir, monke
     gate = threading.Event()
     real = display_images.load_preview
 
-    def recording(source, config, page=None):
+    def recording(source, config, page=None, dpi=None):
         gate.wait(30)
         threads.append(threading.current_thread().name)
-        return real(source, config, page)
+        return real(source, config, page, dpi)
 
     monkeypatch.setattr(display_images, "load_preview", recording)
     config = build_engine_config({})
@@ -177,3 +177,24 @@ def test_a_page_of_a_document_is_decoded_as_that_page(tmp_path):
     finally:
         assert loader.stop(timeout=30)
     assert np.array_equal(ready.image.preview, pages[1][..., ::-1])
+
+
+def test_a_pdf_page_is_decoded_again_at_the_resolution_it_was_read_at(tmp_path):
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "two.pdf"
+    drawing = canvas.Canvas(str(pdf), pagesize=(2 * inch, 1 * inch))
+    for text in ("FIRST", "SECOND"):
+        drawing.drawString(10, 30, text)
+        drawing.showPage()
+    drawing.save()
+    loader = DisplayLoader()
+    try:
+        loader.decode(1, pdf, build_engine_config({}), 1, 100.0)
+        loader.decode(2, pdf, build_engine_config({}), 0, 50.0)
+        ready = {r.key: r for r in wait_ready(loader, 2)}
+    finally:
+        assert loader.stop(timeout=30)
+    assert ready[1].image.size == (200, 100)  # 2 by 1 inches at 100 dpi
+    assert ready[2].image.size == (100, 50)
