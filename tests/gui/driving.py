@@ -136,3 +136,9 @@ def menu_bar(root: tk.Misc):
     x = root.winfo_rootx()
     bbox = (x, max(top - height, 0), x + root.winfo_width(), top)
     return ImageGrab.grab(bbox=bbox, xdisplay=os.environ["DISPLAY"]).convert("RGB")
+
+
+def canvas_texts(view) -> list[str]:
+    """The texts the image view draws (a message such as "Preparing …"), in order."""
+    canvas = view.canvas
+    return [canvas.itemcget(i, "text") for i in canvas.find_all() if canvas.type(i) == "text"]

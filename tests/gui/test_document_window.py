@@ -84,10 +84,12 @@ def test_a_dropped_folder_queues_every_page_and_names_bad_pdfs(open_app, tmp_pat
     window.display.images.clear()
     window.show_job(two.job_id)
     window.root.update()
+    pump(window.root, lambda: two.job_id in window.display.images, what="page 2 decoded")
+    window.root.update()
     with Image.open(tiff) as frames:
         frames.seek(1)
         expected = np.asarray(frames.convert("RGB"))
-    assert np.array_equal(np.asarray(window.display.images[two.job_id]), expected)
+    assert np.array_equal(window.display.images.get(two.job_id).preview, expected)
     assert window.image_view.mode == "image"
     assert window.image_view.box_count == 1
 

@@ -11,7 +11,7 @@ import pytest
 
 from desktop_ocr.services import display_images
 from desktop_ocr.services.display_images import INLINE_PIXELS
-from tests.gui.driving import grab, ink, pump, wait_done
+from tests.gui.driving import canvas_texts, grab, ink, pump, wait_done
 from tools.large_pages import write_page
 
 pytestmark = pytest.mark.gui
@@ -118,11 +118,6 @@ def test_switching_between_large_pages_never_decodes_on_the_windows_thread(
     assert [what for what, _thread in work_threads].count("decode") == 2  # pages 2 and 1
     assert [what for what, _thread in work_threads].count("convert") == 5  # 3 read, 2 decoded
     assert {thread for _what, thread in work_threads} == {"display-loader"}
-
-
-def canvas_texts(view) -> list[str]:
-    canvas = view.canvas
-    return [canvas.itemcget(i, "text") for i in canvas.find_all() if canvas.type(i) == "text"]
 
 
 def test_going_back_to_a_page_whose_file_is_gone_says_so(open_app, tmp_path):
