@@ -49,7 +49,7 @@ class AddingWork:
     _closed: bool
 
     def open_images(self) -> None:
-        paths = file_dialogs.open_files(
+        file_dialogs.open_files(
             self.root,
             title=_("Open images"),
             initialdir=self.settings.gui.last_open_dir,
@@ -57,20 +57,24 @@ class AddingWork:
                 (_("Images and PDFs"), " ".join(f"*{s} *{s.upper()}" for s in OPEN_SUFFIXES)),
                 (_("All files"), "*"),
             ],
+            on_chosen=self._files_chosen,
         )
-        if paths:
-            self.remember_dir("last_open_dir", Path(paths[0]).parent)
-            self.add_paths(paths)
+
+    def _files_chosen(self, paths: list[str]) -> None:
+        self.remember_dir("last_open_dir", Path(paths[0]).parent)
+        self.add_paths(paths)
 
     def open_folder(self) -> None:
-        folder = file_dialogs.open_folder(
+        file_dialogs.choose_folder(
             self.root,
             title=_("Open a folder of images"),
             initialdir=self.settings.gui.last_open_dir,
+            on_chosen=self._folder_chosen,
         )
-        if folder:
-            self.remember_dir("last_open_dir", Path(folder))
-            self.add_paths([folder])
+
+    def _folder_chosen(self, folder: str) -> None:
+        self.remember_dir("last_open_dir", Path(folder))
+        self.add_paths([folder])
 
     def open_sample(self) -> None:
         try:

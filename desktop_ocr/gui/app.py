@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_ocr.engine.sessions import SessionConstructor
+from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.dnd import create_root
 from desktop_ocr.gui.dpi import declare_dpi_aware
 from desktop_ocr.gui.main_window import MainWindow
@@ -30,6 +31,7 @@ def open_window(
     store = store or SettingsStore()
     loaded = store.load()
     set_language(loaded.settings.gui.language)  # before any text is made
+    file_dialogs.set_preference(loaded.settings.gui.file_dialog)
     declare_dpi_aware()
     root, dnd_error = create_root()
     # Shown only once it is whole: mapped at once, Tk would show the window without the

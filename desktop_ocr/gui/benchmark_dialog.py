@@ -214,15 +214,14 @@ class BenchmarkDialog(tk.Toplevel):
     def export(self) -> None:
         if self.report is None:
             return
-        path = file_dialogs.save_file(
+        file_dialogs.save_as(
             self,
             title=_("Export the benchmark report"),
             initialdir=None,
             initialfile="benchmark.md",
             filetypes=[(_(label), pattern) for label, pattern in EXPORT_TYPES],
+            on_chosen=self.export_to,
         )
-        if path:
-            self.export_to(path)
 
     def export_to(self, path: str | Path) -> Path | None:
         """Writes the report in the format the file's extension names; says where or why not."""

@@ -91,11 +91,12 @@ class BenchmarkForm(ttk.LabelFrame):
         return Path(chosen).name
 
     def browse(self) -> None:
-        folder = file_dialogs.open_folder(
-            self, title=_("Folder of images to time"), initialdir=self.folder_var.get() or None
+        file_dialogs.choose_folder(
+            self,
+            title=_("Folder of images to time"),
+            initialdir=self.folder_var.get() or None,
+            on_chosen=self.folder_var.set,
         )
-        if folder:
-            self.folder_var.set(folder)
 
     def set_enabled(self, enabled: bool) -> None:
         state = "normal" if enabled else "disabled"

@@ -69,15 +69,14 @@ class ExportActions:
             return
         stem = Path(items[0].name).stem if scope == "current" else "ocr-results"
         gui = window.settings.gui
-        path = file_dialogs.save_file(
+        file_dialogs.save_as(
             window.root,
             title=_("Export current image") if scope == "current" else _("Export all results"),
             initialdir=gui.last_export_dir or gui.last_open_dir,
             initialfile=f"{stem}.txt",
             filetypes=[(_(label), pattern) for label, pattern in EXPORT_TYPES],
+            on_chosen=lambda path: self.export_to(scope, path),
         )
-        if path:
-            self.export_to(scope, path)
 
     def export_to(self, scope: str, path: str | Path) -> Path | None:
         """Writes an export; the format comes from the file's suffix."""
@@ -120,15 +119,14 @@ class ExportActions:
             return
         stem = Path(_document(pages[0].name)).stem if scope == "current" else ""
         gui = window.settings.gui
-        path = file_dialogs.save_file(
+        file_dialogs.save_as(
             window.root,
             title=_("Export a searchable PDF"),
             initialdir=gui.last_export_dir or gui.last_open_dir,
             initialfile=f"{stem or 'ocr-results'}-searchable.pdf",
             filetypes=[(_("Searchable PDF"), "*.pdf")],
+            on_chosen=lambda path: self.export_pdf_to(scope, path),
         )
-        if path:
-            self.export_pdf_to(scope, path)
 
     def export_pdf_to(self, scope: str, path: str | Path) -> PdfExportJob | None:
         """Starts writing the PDF in the background; the status bar follows it."""

@@ -64,6 +64,7 @@ class GuiPrefs:
     last_export_dir: str | None = None
     theme: str | None = None  # system (None), light or dark
     language: str | None = None  # system (None), en or zh_CN
+    file_dialog: str | None = None  # auto (None), tk, portal, zenity or kdialog
 
 
 @dataclass(frozen=True)

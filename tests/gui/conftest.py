@@ -43,6 +43,14 @@ def english_unless_asked(monkeypatch):
     monkeypatch.setenv("DESKTOP_OCR_LANGUAGE", "en")
 
 
+@pytest.fixture(autouse=True)
+def tk_file_dialogs(monkeypatch):
+    """Tk's own file dialogs, which tests answer through Tk; a test may ask for a picker."""
+    from desktop_ocr.services.file_pickers import FILE_DIALOG_ENV
+
+    monkeypatch.setenv(FILE_DIALOG_ENV, "tk")
+
+
 @pytest.fixture
 def config_dir(tmp_path, monkeypatch) -> Iterator[os.PathLike]:
     """A settings folder of the test's own, through the variable the settings store reads."""
