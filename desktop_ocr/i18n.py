@@ -44,6 +44,53 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     return message
 
 
+class Msg(str):
+    """An English message that keeps its template and fields, for the window to translate.
+
+    Services and the engine know nothing of the interface language; they raise and log
+    English. A message built as Msg("{name} cannot be read", name=...) is that English
+    text (a str: the CLI, logs and JSON see it as before), and `localize` shows it in the
+    window's language by translating the template first and filling it in after.
+    """
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, **fields: object) -> Msg:
+        text = super().__new__(cls, template.format(**fields) if fields else template)
+        text.template = template
+        text.fields = fields
+        return text
+
+    def __reduce__(self):  # type: ignore[override]  # pickled with its template
+        return (_rebuild_msg, (self.template, self.fields))
+
+
+def _rebuild_msg(template: str, fields: dict[str, object]) -> Msg:
+    return Msg(template, **fields)
+
+
+def localize(message: str) -> str:
+    """A message in the interface language: a Msg (and Msg fields) translated, else as is."""
+    if not isinstance(message, Msg):
+        return message
+    fields = {k: localize(v) if isinstance(v, str) else v for k, v in message.fields.items()}
+    return _translations.gettext(message.template).format(**fields)
+
+
+def message_of(exc: BaseException) -> str:
+    """An exception's message, kept a Msg where it was made of one (str() drops that)."""
+    text = str(exc)
+    if not isinstance(text, Msg) and len(exc.args) == 1 and isinstance(exc.args[0], Msg):
+        return exc.args[0]
+    return text
+
+
+def localize_error(exc: BaseException) -> str:
+    """An exception's message in the interface language, where it was made of a Msg."""
+    return localize(message_of(exc))
+
+
 def current_language() -> str:
     return _language
 

@@ -28,7 +28,7 @@ PACKAGE = REPO / "desktop_ocr"
 LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "desktop_ocr"
 LANGUAGES = ("zh_CN",)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "Msg": None, "ngettext": (1, 2)}
 HEADER = "# Desktop OCR: the window's strings.\n# Licensed like the app, Apache-2.0."
 logger = logging.getLogger("catalogues")
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from desktop_ocr.engine.results import CudaDiagnosis
+from desktop_ocr.i18n import Msg
 from desktop_ocr.resources import is_frozen
 
 logger = logging.getLogger(__name__)
@@ -28,24 +29,38 @@ _APP_CUDA_WHEELS = (
 )
 
 
+def _cudnn_fix(major: int, version: str) -> str:
+    """How to install cuDNN 9 beside onnxruntime-gpu from pip."""
+    return Msg(
+        "Install it with `pip install nvidia-cudnn-cu{major}` (or the "
+        "`onnxruntime-gpu[cuda,cudnn]=={version}` extras), or install cuDNN 9 for "
+        "CUDA {major} and put it on the library path.",
+        major=major,
+        version=version,
+    )
+
+
 def _app_cuda_fix(major: int) -> str:
     """How to add CUDA to the packaged app (see README, CUDA for the GPU flavour)."""
     folder = getattr(sys, "_MEIPASS", "<app folder>/_internal")
-    return (
-        f"Install CUDA {major} and cuDNN 9 system-wide (their lib folders on the library "
-        f'path), or add them to the app with any Python: pip install --target "{folder}" '
-        f"{_APP_CUDA_WHEELS}"
+    return Msg(
+        "Install CUDA {major} and cuDNN 9 system-wide (their lib folders on the library "
+        'path), or add them to the app with any Python: pip install --target "{folder}" '
+        "{wheels}",
+        major=major,
+        folder=folder,
+        wheels=_APP_CUDA_WHEELS,
     )
 
 
 # cuInit return codes worth naming (CUDA driver API).
 _CU_ERRORS = {
-    100: "no CUDA-capable GPU was found (CUDA_ERROR_NO_DEVICE)",
-    999: "unknown driver error (CUDA_ERROR_UNKNOWN)",
-    3: "the driver could not be initialised (CUDA_ERROR_NOT_INITIALIZED)",
-    35: "the driver is older than the CUDA runtime (CUDA_ERROR_INSUFFICIENT_DRIVER)",
-    34: "a CUDA stub library was loaded instead of the real driver (CUDA_ERROR_STUB_LIBRARY)",
-    46: "the GPU is busy or unavailable (CUDA_ERROR_DEVICES_UNAVAILABLE)",
+    100: Msg("no CUDA-capable GPU was found (CUDA_ERROR_NO_DEVICE)"),
+    999: Msg("unknown driver error (CUDA_ERROR_UNKNOWN)"),
+    3: Msg("the driver could not be initialised (CUDA_ERROR_NOT_INITIALIZED)"),
+    35: Msg("the driver is older than the CUDA runtime (CUDA_ERROR_INSUFFICIENT_DRIVER)"),
+    34: Msg("a CUDA stub library was loaded instead of the real driver (CUDA_ERROR_STUB_LIBRARY)"),
+    46: Msg("the GPU is busy or unavailable (CUDA_ERROR_DEVICES_UNAVAILABLE)"),
 }
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _MISSING_LIB = re.compile(r"([\w.+-]+\.so(?:\.\d+)*|[\w.+-]+\.dll)", re.IGNORECASE)
@@ -111,12 +126,21 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
     if CUDA_PROVIDER not in ort.get_available_providers() or not build_cuda:
         return CudaDiagnosis(
             "cpu_only_onnxruntime",
-            f"The installed onnxruntime ({package} {version}) is CPU-only: it has no CUDA support.",
-            "This is the CPU build of desktop-ocr: install its GPU build to use CUDA."
+            Msg(
+                "The installed onnxruntime ({package} {version}) is CPU-only: it has no CUDA "
+                "support.",
+                package=package,
+                version=version,
+            ),
+            Msg("This is the CPU build of desktop-ocr: install its GPU build to use CUDA.")
             if is_frozen()
-            else f"Replace it with the GPU build: `pip uninstall -y {package}` then "
-            f"`pip install {GPU_PACKAGE_PIN}`. Never install onnxruntime and onnxruntime-gpu "
-            "side by side: they share one folder and break each other.",
+            else Msg(
+                "Replace it with the GPU build: `pip uninstall -y {package}` then "
+                "`pip install {pin}`. Never install onnxruntime and onnxruntime-gpu "
+                "side by side: they share one folder and break each other.",
+                package=package,
+                pin=GPU_PACKAGE_PIN,
+            ),
             tuple(details) + tail,
         )
     need_major = int(build_cuda.split(".")[0])
@@ -126,23 +150,28 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         details.append(f"{_driver_library()}: {error}")
         return CudaDiagnosis(
             "no_driver",
-            f"No NVIDIA driver found: {_driver_library()} could not be loaded.",
-            "Install the NVIDIA driver for your GPU (for CUDA "
-            f"{need_major}: driver R580 or newer) and check that `nvidia-smi` works. "
-            "Without an NVIDIA GPU, choose the CPU.",
+            Msg("No NVIDIA driver found: {lib} could not be loaded.", lib=_driver_library()),
+            Msg(
+                "Install the NVIDIA driver for your GPU (for CUDA {major}: driver R580 or "
+                "newer) and check that `nvidia-smi` works. Without an NVIDIA GPU, choose the "
+                "CPU.",
+                major=need_major,
+            ),
             tuple(details) + tail,
         )
 
     status = int(driver.cuInit(0))
     if status != 0:
-        reason = _CU_ERRORS.get(status, f"error code {status}")
+        reason = _CU_ERRORS.get(status) or Msg("error code {status}", status=status)
         details.append(f"cuInit(0) returned {status}")
         problem = "no_device" if status == 100 else "driver_error"
         return CudaDiagnosis(
             problem,
-            f"The NVIDIA driver is installed but CUDA cannot start: {reason}.",
-            "Check that the GPU is present and visible (`nvidia-smi`, CUDA_VISIBLE_DEVICES, "
-            "the container's GPU access), then restart the app.",
+            Msg("The NVIDIA driver is installed but CUDA cannot start: {reason}.", reason=reason),
+            Msg(
+                "Check that the GPU is present and visible (`nvidia-smi`, CUDA_VISIBLE_DEVICES, "
+                "the container's GPU access), then restart the app."
+            ),
             tuple(details) + tail,
         )
 
@@ -152,10 +181,17 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         if drv_version.value // 1000 < need_major:
             return CudaDiagnosis(
                 "driver_too_old",
-                f"The NVIDIA driver supports CUDA {_format_cuda_version(drv_version.value)}, "
-                f"but this onnxruntime build needs CUDA {build_cuda}.",
-                f"Update the NVIDIA driver (CUDA {need_major} needs R580 or newer), or install "
-                "an onnxruntime-gpu release built for your CUDA (1.24 to 1.26 use CUDA 12).",
+                Msg(
+                    "The NVIDIA driver supports CUDA {supported}, but this onnxruntime build "
+                    "needs CUDA {needed}.",
+                    supported=_format_cuda_version(drv_version.value),
+                    needed=build_cuda,
+                ),
+                Msg(
+                    "Update the NVIDIA driver (CUDA {major} needs R580 or newer), or install "
+                    "an onnxruntime-gpu release built for your CUDA (1.24 to 1.26 use CUDA 12).",
+                    major=need_major,
+                ),
                 tuple(details) + tail,
             )
 
@@ -166,12 +202,16 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         details.append(f"{_provider_library().name}: {error}")
         return CudaDiagnosis(
             "missing_cuda_library",
-            f"The CUDA {need_major} library {missing} is missing.",
+            Msg("The CUDA {n} library {missing} is missing.", n=need_major, missing=missing),
             _app_cuda_fix(need_major)
             if is_frozen()
-            else f"Install CUDA {need_major} and cuDNN 9 as pip packages with "
-            f'`pip install "onnxruntime-gpu[cuda,cudnn]=={version}"`, or install the CUDA '
-            f"{need_major}.x toolkit and put its lib folder on the library path.",
+            else Msg(
+                "Install CUDA {major} and cuDNN 9 as pip packages with "
+                '`pip install "onnxruntime-gpu[cuda,cudnn]=={version}"`, or install the CUDA '
+                "{major}.x toolkit and put its lib folder on the library path.",
+                major=need_major,
+                version=version,
+            ),
             tuple(details) + tail,
         )
 
@@ -180,19 +220,17 @@ def diagnose_cuda(ort_messages: str = "") -> CudaDiagnosis:
         details.append(f"{_cudnn_library()}: {error}")
         return CudaDiagnosis(
             "missing_cudnn",
-            f"cuDNN 9 ({_cudnn_library()}) is missing.",
+            Msg("cuDNN 9 ({library}) is missing.", library=_cudnn_library()),
             _app_cuda_fix(need_major)
             if is_frozen()
-            else f"Install it with `pip install nvidia-cudnn-cu{need_major}` (or the "
-            f"`onnxruntime-gpu[cuda,cudnn]=={version}` extras), or install cuDNN 9 for "
-            f"CUDA {need_major} and put it on the library path.",
+            else _cudnn_fix(need_major, version),
             tuple(details) + tail,
         )
 
     return CudaDiagnosis(
         "unknown",
-        "CUDA was not enabled, although the driver, CUDA and cuDNN libraries load.",
-        "Read onnxruntime's messages below; check the device_id and gpu_mem_limit settings.",
+        Msg("CUDA was not enabled, although the driver, CUDA and cuDNN libraries load."),
+        Msg("Read onnxruntime's messages below; check the device_id and gpu_mem_limit settings."),
         tuple(details) + tail,
     )
 
@@ -269,30 +307,42 @@ def diagnose_cuda_failure(error_text: str, during: str = "") -> CudaDiagnosis | 
     package, version, build_cuda = onnxruntime_build()
     major = int(build_cuda.split(".")[0]) if build_cuda else 13
     what = _first_line_with_cuda_error(error_text)
-    during = f" {during}" if during else ""
+    during = f" {during}" if during else ""  # English: it names a file or the warm-up
     details: list[str] = [f"onnxruntime package: {package} {version}"]
     if build_cuda:
         details.append(f"built for CUDA {build_cuda}")
     tail = (f"onnxruntime: {what}",)
-    later = "Images are read on the CPU until the engine is rebuilt (apply the settings again)."
+    later = Msg(
+        "Images are read on the CPU until the engine is rebuilt (apply the settings again)."
+    )
 
     if _OUT_OF_MEMORY.search(error_text):
         return CudaDiagnosis(
             "gpu_out_of_memory",
-            f"The GPU ran out of memory{during} ({what}).",
-            "Close other programs that use the GPU (`nvidia-smi` lists them), lower the "
-            "detection size limit, or raise the GPU memory limit (cuda.gpu_mem_limit) if one "
-            f"is set. {later}",
+            Msg("The GPU ran out of memory{during} ({what}).", during=during, what=what),
+            Msg(
+                "Close other programs that use the GPU (`nvidia-smi` lists them), lower the "
+                "detection size limit, or raise the GPU memory limit (cuda.gpu_mem_limit) if "
+                "one is set. {later}",
+                later=later,
+            ),
             tuple(details) + tail,
             at_run_time=True,
         )
     if _GPU_FAULT.search(error_text):
         return CudaDiagnosis(
             "gpu_fault",
-            f"The GPU stopped working{during} ({what}); its driver may have reset it.",
-            "Check the GPU with `nvidia-smi` and the system log (NVIDIA Xid errors), update "
-            f"the NVIDIA driver (CUDA {major} needs R580 or newer), then restart the app to "
-            "use the GPU again.",
+            Msg(
+                "The GPU stopped working{during} ({what}); its driver may have reset it.",
+                during=during,
+                what=what,
+            ),
+            Msg(
+                "Check the GPU with `nvidia-smi` and the system log (NVIDIA Xid errors), update "
+                "the NVIDIA driver (CUDA {major} needs R580 or newer), then restart the app to "
+                "use the GPU again.",
+                major=major,
+            ),
             tuple(details) + tail,
             at_run_time=True,
         )
@@ -306,13 +356,13 @@ def diagnose_cuda_failure(error_text: str, during: str = "") -> CudaDiagnosis | 
                 details.append(f"{name}: {error}")
                 return CudaDiagnosis(
                     "missing_cudnn",
-                    f"cuDNN 9 is incomplete: {name} is missing, so CUDA failed at its first "
-                    f"convolution{during}.",
-                    _app_cuda_fix(major)
-                    if is_frozen()
-                    else f"Install it with `pip install nvidia-cudnn-cu{major}` (or the "
-                    f"`onnxruntime-gpu[cuda,cudnn]=={version}` extras), or install cuDNN 9 for "
-                    f"CUDA {major} and put it on the library path.",
+                    Msg(
+                        "cuDNN 9 is incomplete: {name} is missing, so CUDA failed at its first "
+                        "convolution{during}.",
+                        name=name,
+                        during=during,
+                    ),
+                    _app_cuda_fix(major) if is_frozen() else _cudnn_fix(major, version),
                     tuple(details) + tail,
                     at_run_time=True,
                 )
@@ -321,18 +371,27 @@ def diagnose_cuda_failure(error_text: str, during: str = "") -> CudaDiagnosis | 
             details.append(f"cuDNN {cudnn_version} loaded")
         return CudaDiagnosis(
             "cudnn_failed",
-            f"cuDNN failed{during} ({what}).",
-            f"Install the cuDNN 9 release for CUDA {major} that onnxruntime {version} was built "
-            f"with (`pip install --upgrade nvidia-cudnn-cu{major}`), and update the NVIDIA "
-            f"driver. {later}",
+            Msg("cuDNN failed{during} ({what}).", during=during, what=what),
+            Msg(
+                "Install the cuDNN 9 release for CUDA {major} that onnxruntime {version} was "
+                "built with (`pip install --upgrade nvidia-cudnn-cu{major}`), and update the "
+                "NVIDIA driver. {later}",
+                major=major,
+                version=version,
+                later=later,
+            ),
             tuple(details) + tail,
             at_run_time=True,
         )
     return CudaDiagnosis(
         "cuda_failed",
-        f"CUDA failed{during} ({what}).",
-        "Check the GPU with `nvidia-smi` and update the NVIDIA driver; `desktop-ocr doctor` "
-        f"checks the CUDA {major} libraries. {later}",
+        Msg("CUDA failed{during} ({what}).", during=during, what=what),
+        Msg(
+            "Check the GPU with `nvidia-smi` and update the NVIDIA driver; `desktop-ocr doctor` "
+            "checks the CUDA {major} libraries. {later}",
+            major=major,
+            later=later,
+        ),
         tuple(details) + tail,
         at_run_time=True,
     )

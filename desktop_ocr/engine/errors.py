@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop_ocr.i18n import Msg
+
 
 class OcrError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -35,7 +37,7 @@ class ModelLoadError(OcrError):
     """A model file is missing or unusable; says which file and how to fix it."""
 
     def __init__(self, model: str, reason: str, fix: str) -> None:
-        super().__init__(f"model {model}: {reason}. {fix}")
+        super().__init__(Msg("model {model}: {reason}. {fix}", model=model, reason=reason, fix=fix))
         self.model = model
         self.reason = reason
         self.fix = fix

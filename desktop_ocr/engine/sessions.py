@@ -36,6 +36,7 @@ from desktop_ocr.engine.packs import (
     pack_places,
 )
 from desktop_ocr.engine.results import ProviderReport
+from desktop_ocr.i18n import Msg
 
 logger = logging.getLogger(__name__)
 
@@ -188,9 +189,13 @@ def resolve_model(role: str, name: str, config: EngineConfig) -> Path:
             return candidate
         raise ModelLoadError(
             f"{role} ({name})",
-            f"file not found (looked for {candidate})",
-            f"Set models.{role} in the config to the path of a valid file, or remove it to use "
-            f"the {pack.title} pack's own.",
+            Msg("file not found (looked for {path})", path=candidate),
+            Msg(
+                "Set models.{role} in the config to the path of a valid file, or remove it to "
+                "use the {pack} pack's own.",
+                role=role,
+                pack=pack.title,
+            ),
         )
     tried: list[str] = []
     for owner in (pack, *(p for p in PACKS.values() if p is not pack)):
@@ -205,8 +210,11 @@ def resolve_model(role: str, name: str, config: EngineConfig) -> Path:
         owner = PACKS[tried[0]]
         raise ModelLoadError(
             f"{role} ({name})",
-            f"file not found: the {owner.title} model pack is not installed "
-            f"(looked in {pack_places(owner)})",
+            Msg(
+                "file not found: the {pack} model pack is not installed (looked in {places})",
+                pack=owner.title,
+                places=pack_places(owner),
+            ),
             pack_fix(owner),
         )
     folders = model_folders()
@@ -216,8 +224,12 @@ def resolve_model(role: str, name: str, config: EngineConfig) -> Path:
     where = ", ".join(str(f) for f in folders) or "no model folder"
     raise ModelLoadError(
         f"{role} ({name})",
-        f"file not found (looked in {where})",
-        f"Put {name} in one of those folders, or set models.{role} in the config to its path.",
+        Msg("file not found (looked in {where})", where=where),
+        Msg(
+            "Put {name} in one of those folders, or set models.{role} in the config to its path.",
+            name=name,
+            role=role,
+        ),
     )
 
 
@@ -226,10 +238,12 @@ def damaged_fix(config: EngineConfig, role: str) -> str:
     name = getattr(config.models, role) or ""
     owner = pack_owning(Path(name).name, config.pack) if Path(name).name == name else None
     if owner is not None:
-        return f"The file is damaged or incomplete. {pack_fix(owner)}"
-    return (
-        f"Set models.{role} in the config to the path of a valid .onnx file, or remove it to "
-        f"use the {config.pack.title} pack's own."
+        return Msg("The file is damaged or incomplete. {fix}", fix=pack_fix(owner))
+    return Msg(
+        "Set models.{role} in the config to the path of a valid .onnx file, or remove it to "
+        "use the {pack} pack's own.",
+        role=role,
+        pack=config.pack.title,
     )
 
 
@@ -310,7 +324,9 @@ class SessionFactory:
         except Exception as exc:  # onnxruntime's errors carry no stable type
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelLoadError(
-                f"{role} ({path})", f"cannot be loaded: {text}", damaged_fix(self.config, role)
+                f"{role} ({path})",
+                Msg("cannot be loaded: {detail}", detail=text),
+                damaged_fix(self.config, role),
             ) from exc
         said = "".join(native).strip()
         if said:

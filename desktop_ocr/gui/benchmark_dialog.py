@@ -20,7 +20,7 @@ from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.benchmark_chart import TimeChart
 from desktop_ocr.gui.benchmark_form import BenchmarkForm
 from desktop_ocr.gui.benchmark_tables import ERROR_COLOUR, BenchmarkTables, ImagesTable
-from desktop_ocr.i18n import N_, _, ngettext
+from desktop_ocr.i18n import N_, _, localize_error, ngettext
 from desktop_ocr.services.benchmark import BenchmarkProgress
 from desktop_ocr.services.benchmark_job import BenchmarkFailed, BenchmarkJob
 from desktop_ocr.services.benchmark_report import BenchmarkReport, ConfigRun
@@ -230,7 +230,8 @@ class BenchmarkDialog(tk.Toplevel):
         try:
             written = write_report(self.report, path)
         except (OSError, ValueError) as exc:
-            self._set_status(_("Not saved: {reason}").format(reason=exc), error=True)
+            reason = localize_error(exc)
+            self._set_status(_("Not saved: {reason}").format(reason=reason), error=True)
             return None
         self._set_status(_("Saved {path}").format(path=written))
         return written

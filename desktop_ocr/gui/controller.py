@@ -16,7 +16,7 @@ from pathlib import Path
 from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.packs import PACKS
 from desktop_ocr.engine.results import OcrResult, ProviderReport, StageTimings, page_name
-from desktop_ocr.i18n import _, ngettext
+from desktop_ocr.i18n import _, localize, ngettext
 from desktop_ocr.services.exporters import ExportItem
 from desktop_ocr.services.pdf_export_job import PdfPage
 from desktop_ocr.services.worker import (
@@ -172,7 +172,9 @@ class WindowController:
         return entry
 
     def add_skipped(self, path: Path, reason: str) -> JobEntry:
-        entry = JobEntry(self._skipped_ids, path.name, path, "skipped", reason=reason)
+        entry = JobEntry(
+            self._skipped_ids, path.name, path, "skipped", reason=localize(reason)
+        )
         self._skipped_ids -= 1
         self._add(entry)
         return entry
@@ -211,7 +213,7 @@ class WindowController:
             if len(skipped) > 3:
                 names = _("{names} and {n} more").format(names=names, n=len(skipped) - 3)
             reasons = {r for _p, r in skipped}
-            reason = skipped[0][1] if len(reasons) == 1 else _("see the queue")
+            reason = localize(skipped[0][1]) if len(reasons) == 1 else _("see the queue")
             parts.append(
                 ngettext(
                     "Skipped {n} file ({names}): {reason}.",
@@ -318,9 +320,9 @@ class WindowController:
             self._engine_ready(event)
         elif isinstance(event, EngineFailed):
             self.providers, self.loading_device = None, None
-            self.engine_error = event.message
+            self.engine_error = localize(event.message)
             changes.providers = True
-            changes.engine_error = event.message
+            changes.engine_error = self.engine_error
         elif isinstance(event, JobStarted):
             entry = self.jobs.get(event.job_id)
             if entry is not None:
@@ -333,9 +335,10 @@ class WindowController:
         elif isinstance(event, JobFailed):
             entry = self.jobs.get(event.job_id)
             if entry is not None:
-                entry.state, entry.reason = "failed", event.reason
+                # The engine's reason is English; the window shows it in its language.
+                entry.state, entry.reason = "failed", localize(event.reason)
                 self._changed(entry)
-                self._say(Message(f"{entry.name}: {event.reason}", warning=True))
+                self._say(Message(f"{entry.name}: {entry.reason}", warning=True))
                 changes.finished = entry.job_id
         elif isinstance(event, JobCancelled):
             entry = self.jobs.get(event.job_id)
@@ -370,7 +373,9 @@ class WindowController:
         self.changes.providers = True
         if event.providers.fell_back:
             diagnosis = event.providers.diagnosis
-            summary = diagnosis.summary if diagnosis else _("the provider was not granted")
+            summary = _("the provider was not granted")
+            if diagnosis is not None:
+                summary = localize(diagnosis.summary)
             template = (
                 # CUDA was granted, then failed on a run: the engine now runs on the CPU.
                 _(

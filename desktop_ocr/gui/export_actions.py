@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_ocr.gui import file_dialogs
-from desktop_ocr.i18n import N_, _, ngettext
+from desktop_ocr.i18n import N_, _, localize_error, ngettext
 from desktop_ocr.services.exporters import FORMATS, export, format_for_path
 from desktop_ocr.services.pdf_export_job import (
     PdfExportJob,
@@ -87,10 +87,12 @@ class ExportActions:
             fmt = format_for_path(path)
             written = export(items, path, fmt)
         except ValueError as exc:
-            window.show_message(_("Choose a file type"), str(exc), kind="warning")
+            window.show_message(_("Choose a file type"), localize_error(exc), kind="warning")
             return None
         except OSError as exc:
-            window.show_message(_("The export could not be written"), str(exc), kind="error")
+            window.show_message(
+                _("The export could not be written"), localize_error(exc), kind="error"
+            )
             return None
         window.remember_dir("last_export_dir", Path(written).parent)
         window.status.set_message(

@@ -7,11 +7,12 @@ import tkinter as tk
 from typing import TYPE_CHECKING, Any
 
 from desktop_ocr.engine.config import EngineConfig
+from desktop_ocr.engine.results import CudaDiagnosis
 from desktop_ocr.gui.about_dialog import APP_NAME, AboutDialog
 from desktop_ocr.gui.capture_box import CaptureBox
 from desktop_ocr.gui.message_dialog import MessageDialog
 from desktop_ocr.gui.settings_dialog import SettingsDialog
-from desktop_ocr.i18n import _
+from desktop_ocr.i18n import _, localize
 from desktop_ocr.services.capture.options import CaptureOptions
 from desktop_ocr.services.settings_store import (
     LoadOutcome,
@@ -156,8 +157,8 @@ class WindowDialogs:
         diagnosis = report.diagnosis
         if diagnosis is not None:
             return self.show_message(
-                diagnosis.summary,
-                diagnosis.text(),
+                localize(diagnosis.summary),
+                diagnosis_text(diagnosis),
                 kind="warning",
                 title=_("CUDA failed while running")
                 if diagnosis.at_run_time
@@ -184,3 +185,12 @@ class WindowDialogs:
             kind="warning",
             title=_("Settings"),
         )
+
+
+def diagnosis_text(diagnosis: CudaDiagnosis) -> str:
+    """CudaDiagnosis.text() in the window's language (the details stay as found)."""
+    fix = _("How to fix: {fix}").format(fix=localize(diagnosis.fix))
+    lines = [localize(diagnosis.summary), "", fix]
+    if diagnosis.details:
+        lines += ["", _("Details:"), *(f"  {d}" for d in diagnosis.details)]
+    return "\n".join(lines)

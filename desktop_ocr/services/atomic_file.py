@@ -7,29 +7,32 @@ import os
 import tempfile
 from pathlib import Path
 
+from desktop_ocr.i18n import Msg
+
 # What a failed write means to the person who chose the file, by errno.
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "it is a folder",
-    errno.EFBIG: "the file is too large for this file system",
-    errno.ENAMETOOLONG: "the file name is too long",
+    errno.ENOSPC: Msg("the disk is full"),
+    errno.EDQUOT: Msg("the disk quota is used up"),
+    errno.EROFS: Msg("the file system is read-only"),
+    errno.EACCES: Msg("permission denied"),
+    errno.EPERM: Msg("permission denied"),
+    errno.ENOENT: Msg("the folder does not exist"),
+    errno.ENOTDIR: Msg("a part of the path is not a folder"),
+    errno.EISDIR: Msg("it is a folder"),
+    errno.EFBIG: Msg("the file is too large for this file system"),
+    errno.ENAMETOOLONG: Msg("the file name is too long"),
 }
 
 
 def write_failure_reason(exc: OSError, folder: Path | None = None) -> str:
     """Why a write failed, in words, with the system's own text after it."""
+    reason: str
     if exc.errno in (errno.EACCES, errno.EPERM) and folder is not None:
-        reason = f"permission denied: the folder {folder} cannot be written to"
+        reason = Msg("permission denied: the folder {folder} cannot be written to", folder=folder)
     else:
         reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
     if exc.strerror and exc.strerror.lower() not in reason.lower():
-        reason += f" ({exc.strerror})"
+        reason = Msg("{reason} ({detail})", reason=reason, detail=exc.strerror)
     return reason
 
 
@@ -45,7 +48,7 @@ class WriteError(OSError):
         self.target = target
 
     def __str__(self) -> str:
-        return f"cannot write {self.target}: {self.strerror}"
+        return Msg("cannot write {path}: {reason}", path=self.target, reason=self.strerror)
 
 
 def write_text_atomic(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_ocr.engine.image_loader import IMAGE_SUFFIXES
 from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES, TIFF_SUFFIXES, PageOptions
+from desktop_ocr.i18n import Msg
 from desktop_ocr.services.page_reader import count_pages
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,14 @@ def expand_paths(
             if keep_named_files or is_image_name(path, documents=documents):
                 _add(path, found, seen)
             else:
-                suffix = path.suffix or "no extension"
-                found.skipped.append((path, f"not a supported image type ({suffix})"))
+                suffix = path.suffix or Msg("no extension")
+                found.skipped.append(
+                    (path, Msg("not a supported image type ({suffix})", suffix=suffix))
+                )
         elif keep_named_files:
             _add(path, found, seen)  # the engine reports it as missing, in order
         else:
-            found.skipped.append((path, "not found"))
+            found.skipped.append((path, Msg("not found")))
     return found
 
 
@@ -74,12 +77,17 @@ def _walk(root: Path, found: Discovery, seen: set[Path], documents: bool) -> Non
     visited: set[str] = set()
 
     def on_error(err: OSError) -> None:
-        found.skipped.append((Path(err.filename or root), f"cannot be listed ({err.strerror})"))
+        found.skipped.append(
+            (
+                Path(err.filename or root),
+                Msg("cannot be listed ({detail})", detail=str(err.strerror)),
+            )
+        )
 
     for folder, dirs, files in os.walk(root, followlinks=True, onerror=on_error):
         real = os.path.realpath(folder)
         if real in visited:
-            found.skipped.append((Path(folder), "folder visited already (symlink loop)"))
+            found.skipped.append((Path(folder), Msg("folder visited already (symlink loop)")))
             dirs[:] = []
             continue
         visited.add(real)
@@ -89,8 +97,10 @@ def _walk(root: Path, found: Discovery, seen: set[Path], documents: bool) -> Non
             if is_image_name(path, documents=documents):
                 _add(path, found, seen)
             elif not name.startswith("."):
-                suffix = path.suffix or "no extension"
-                found.skipped.append((path, f"not a supported image type ({suffix})"))
+                suffix = path.suffix or Msg("no extension")
+                found.skipped.append(
+                    (path, Msg("not a supported image type ({suffix})", suffix=suffix))
+                )
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,10 @@ class BackgroundDiscovery:
             except Exception as exc:  # a search must never end the thread
                 logger.exception("searching %s failed", request.paths)
                 found = Discovery(
-                    skipped=[(Path(p), f"cannot be searched ({exc})") for p in request.paths]
+                    skipped=[
+                        (Path(p), Msg("cannot be searched ({detail})", detail=str(exc)))
+                        for p in request.paths
+                    ]
                 )
             self.results.put((request, found))
 

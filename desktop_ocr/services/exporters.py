@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_ocr.engine.results import OcrResult, TextLine
+from desktop_ocr.i18n import Msg
 from desktop_ocr.services.atomic_file import write_text_atomic
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,11 @@ def format_for_path(path: str | Path) -> str:
     except KeyError:
         known = ", ".join(sorted(SUFFIX_FORMATS))
         raise ValueError(
-            f"cannot tell the format from the file name {Path(path).name!r}; use one of {known}"
+            Msg(
+                "cannot tell the format from the file name {name!r}; use one of {known}",
+                name=Path(path).name,
+                known=known,
+            )
         ) from None
 
 

@@ -27,6 +27,7 @@ from desktop_ocr.engine import (
 )
 from desktop_ocr.engine.results import page_name
 from desktop_ocr.engine.sessions import SessionConstructor
+from desktop_ocr.i18n import Msg, message_of
 from desktop_ocr.services.event_queue import EventQueue
 from desktop_ocr.services.page_reader import PageReader, count_pages, page_options
 
@@ -306,7 +307,7 @@ class OcrWorker:
             # warm-up leaves an engine rebuilt on the CPU.
             engine = OcrEngine(config, session_factory=self._session_factory)
         except OcrError as exc:
-            self._fail_engine(str(exc))
+            self._fail_engine(message_of(exc))
             return
         except Exception as exc:  # the worker must outlive any failure
             logger.exception("engine could not be built")
@@ -335,7 +336,10 @@ class OcrWorker:
             event = JobFailed(
                 job.job_id,
                 job.name,
-                f"the OCR engine is not available: {self._engine_error or 'not started'}",
+                Msg(
+                    "the OCR engine is not available: {reason}",
+                    reason=self._engine_error or Msg("not started"),
+                ),
             )
         else:
             event = self._ocr(self._engine, job)
@@ -376,7 +380,7 @@ class OcrWorker:
         except ImageLoadError as exc:
             return JobFailed(job.job_id, job.name, exc.reason)
         except OcrError as exc:
-            return JobFailed(job.job_id, job.name, str(exc))
+            return JobFailed(job.job_id, job.name, message_of(exc))
         except Exception as exc:  # one bad image must not end the batch
             logger.exception("OCR of %s failed", job.name)
             return JobFailed(job.job_id, job.name, f"unexpected error: {type(exc).__name__}: {exc}")
