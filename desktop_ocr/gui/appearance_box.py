@@ -1,4 +1,5 @@
-"""The settings dialog's Appearance box: light or dark (or as the system), and the language."""
+"""The settings dialog's Appearance box: light or dark (or as the system), the language, and
+which file dialogs the window shows."""
 
 from __future__ import annotations
 
@@ -8,12 +9,27 @@ from tkinter import ttk
 from desktop_ocr.i18n import LANGUAGES, N_, _
 
 THEMES = (("system", N_("As the system")), ("light", N_("Light")), ("dark", N_("Dark")))
+# The file dialogs a user may force (services.file_pickers); auto picks the desktop's own.
+FILE_DIALOGS = (
+    ("auto", N_("The desktop's own")),
+    ("portal", N_("Desktop portal")),
+    ("zenity", "zenity (GTK)"),
+    ("kdialog", "kdialog (KDE)"),
+    ("tk", "Tk"),
+)
 
 
 class AppearanceBox(ttk.Labelframe):
-    """Theme and language; both take effect the next time the app starts."""
+    """Theme and language, which take effect the next time the app starts; file dialogs."""
 
-    def __init__(self, master: tk.Misc, *, theme: str | None, language: str | None) -> None:
+    def __init__(
+        self,
+        master: tk.Misc,
+        *,
+        theme: str | None,
+        language: str | None,
+        file_dialog: str | None = None,
+    ) -> None:
         super().__init__(master, text=_("Appearance"), padding=10)
         self.theme = tk.StringVar(self, value=theme or "system")
         self.language = tk.StringVar(self, value=language or "system")
@@ -34,6 +50,15 @@ class AppearanceBox(ttk.Labelframe):
         ttk.Label(
             self, text=_("Takes effect when the app is next started."), style="Muted.TLabel"
         ).grid(row=2, column=0, columnspan=4, sticky="w", pady=(6, 0))
+        ttk.Label(self, text=_("File dialogs")).grid(row=3, column=0, sticky="w", pady=(10, 3))
+        self._dialog_names = {code: _(name) for code, name in FILE_DIALOGS}
+        self.file_dialog_box = ttk.Combobox(
+            self, values=list(self._dialog_names.values()), state="readonly", width=16
+        )
+        self.choose_file_dialog(file_dialog or "auto")
+        self.file_dialog_box.grid(
+            row=3, column=1, columnspan=3, sticky="w", padx=(10, 0), pady=(10, 3)
+        )
 
     def _language_chosen(self, _event: tk.Event) -> None:
         shown = self.language_box.get()
@@ -44,12 +69,18 @@ class AppearanceBox(ttk.Labelframe):
         self.language_box.set(self._names[code])
         self.language.set(code)
 
+    def choose_file_dialog(self, code: str) -> None:
+        self.file_dialog_box.set(self._dialog_names.get(code, self._dialog_names["auto"]))
+
     def values(self) -> dict[str, str | None]:
         """The window preferences as stored: None for 'as the system'."""
         theme, language = self.theme.get(), self.language.get()
+        shown = self.file_dialog_box.get()
+        dialog = next((c for c, name in self._dialog_names.items() if name == shown), "auto")
         return {
             "theme": None if theme == "system" else theme,
             "language": None if language == "system" else language,
+            "file_dialog": None if dialog == "auto" else dialog,
         }
 
     def destroy(self) -> None:

@@ -91,7 +91,10 @@ class SettingsDialog(tk.Toplevel):
         doc_box.pack(fill="x", pady=(10, 0))
         prefs = appearance or {}
         self.appearance = AppearanceBox(
-            window_tab, theme=prefs.get("theme"), language=prefs.get("language")
+            window_tab,
+            theme=prefs.get("theme"),
+            language=prefs.get("language"),
+            file_dialog=prefs.get("file_dialog"),
         )
         self.appearance.pack(fill="x")
         self.capture = capture(window_tab) if capture is not None else None

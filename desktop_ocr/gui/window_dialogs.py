@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.results import CudaDiagnosis
+from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.about_dialog import APP_NAME, AboutDialog
 from desktop_ocr.gui.capture_box import CaptureBox
 from desktop_ocr.gui.message_dialog import MessageDialog
@@ -69,7 +70,11 @@ class WindowDialogs:
             self.root,
             values=engine_values(self.worker.config),
             on_apply=self.apply_settings,
-            appearance={"theme": gui.theme, "language": gui.language},
+            appearance={
+                "theme": gui.theme,
+                "language": gui.language,
+                "file_dialog": gui.file_dialog,
+            },
             capture=lambda parent: CaptureBox(
                 parent, self.settings.capture, self.hotkey_problem
             ),
@@ -111,6 +116,7 @@ class WindowDialogs:
         self.settings = with_engine(self.settings, overrides)
         if appearance is not None:
             self.settings = with_gui(self.settings, **appearance)
+            file_dialogs.set_preference(self.settings.gui.file_dialog)  # from the next one
         if capture is not None:
             self.settings = with_capture(self.settings, capture)
             self.apply_hotkey()

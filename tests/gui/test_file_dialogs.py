@@ -165,6 +165,50 @@ def test_zenity_saves_the_export_where_typed(open_app, samples_dir, monkeypatch,
     assert window.settings.gui.last_export_dir == str(target.parent)
 
 
+def test_the_setting_picks_zenity_for_a_folder(open_app, samples_dir, monkeypatch, tmp_path):
+    """gui.file_dialog in settings.yaml, with no variable set: zenity picks the folder."""
+    need_zenity()
+    from desktop_ocr.services.settings_store import SettingsStore
+
+    monkeypatch.delenv(FILE_DIALOG_ENV)
+    store = SettingsStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text("version: 1\ngui:\n  file_dialog: zenity\n", encoding="utf-8")
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    shutil.copy(samples_dir / "rapidocr" / "short.png", folder / "page.png")
+    window = open_app()
+    window.open_folder()
+    wid = wait_dialog(window.root, "Open a folder of images")
+    assert shown_by(wid) == "zenity"
+    type_into(wid, "Return", text=str(folder))
+    pump(window.root, lambda: len(window.jobs) == 1, 60, "the folder's image to be queued")
+    assert [e.name for e in window.jobs.values()] == ["page.png"]
+    assert window.settings.gui.last_open_dir == str(folder)
+
+
+def test_the_settings_dialog_chooses_the_file_dialog(open_app, monkeypatch, config_dir):
+    """Settings → Appearance → File dialogs: saved, and used from the next dialog on."""
+    need_zenity()
+    import yaml
+
+    monkeypatch.delenv(FILE_DIALOG_ENV)
+    window = open_app()
+    dialog = window.open_settings()
+    box = dialog.appearance.file_dialog_box
+    assert box.get() == "The desktop's own"
+    box.set("zenity (GTK)")
+    dialog.apply_button.invoke()
+    saved = yaml.safe_load((config_dir / "settings.yaml").read_text(encoding="utf-8"))
+    assert saved["gui"]["file_dialog"] == "zenity"
+    window.open_images()
+    wid = wait_dialog(window.root, "Open images")
+    assert shown_by(wid) == "zenity"
+    type_into(wid, "Escape")
+    pump(window.root, lambda: not file_dialogs.picking(), 30, "the dialog to close")
+    assert window.open_settings().appearance.file_dialog_box.get() == "zenity (GTK)"
+
+
 def test_zenity_is_ended_when_the_window_closes(open_app, monkeypatch):
     need_zenity()
     monkeypatch.setenv(FILE_DIALOG_ENV, "zenity")
