@@ -214,8 +214,16 @@ def _pil_to_bgr(
         )
     frames = getattr(pil, "n_frames", 1) or 1
     if frames > 1:
-        kind = "animation" if pil.format in ("GIF", "PNG", "WEBP") else "multi-page file"
-        notes.append(f"{pil.format} {kind} with {frames} frames: only the first was read")
+        animated = pil.format in ("GIF", "PNG", "WEBP")
+        frame_info = {"format": pil.format, "frames": frames}
+        notes.append(
+            Msg("{format} animation with {frames} frames: only the first was read", **frame_info)
+            if animated
+            else Msg(
+                "{format} multi-page file with {frames} frames: only the first was read",
+                **frame_info,
+            )
+        )
     if width * height > max_pixels:
         pil = _shrink_on_decode(pil, name, max_pixels, notes)
     try:
@@ -249,7 +257,15 @@ def _shrink_on_decode(
         pil.draft("RGB", (width // scale, height // scale))
         new_w, new_h = pil.size
         if new_w * new_h <= max_pixels:
-            notes.append(f"image is {width}x{height}; read at {new_w}x{new_h} to bound memory")
+            notes.append(
+                Msg(
+                    "image is {width}x{height}; read at {new_w}x{new_h} to bound memory",
+                    width=width,
+                    height=height,
+                    new_w=new_w,
+                    new_h=new_h,
+                )
+            )
             return pil
     megapixels = width * height / 1e6
     raise ImageLoadError(
@@ -276,9 +292,15 @@ def _apply_exif(pil: Image.Image, name: str, notes: list[str]) -> Image.Image:
     try:
         rotated = ImageOps.exif_transpose(pil)
     except Exception as exc:  # noqa: BLE001 - Pillow raises assorted errors on odd EXIF
-        notes.append(f"EXIF orientation {orientation} could not be applied ({exc})")
+        notes.append(
+            Msg(
+                "EXIF orientation {orientation} could not be applied ({detail})",
+                orientation=orientation,
+                detail=str(exc),
+            )
+        )
         return pil
-    notes.append(f"EXIF orientation {orientation} applied")
+    notes.append(Msg("EXIF orientation {orientation} applied", orientation=orientation))
     return rotated if rotated is not None else pil
 
 

@@ -26,11 +26,12 @@ from desktop_ocr.engine.errors import ImageLoadError
 from desktop_ocr.engine.image_loader import LoadedImage
 from desktop_ocr.engine.results import Box, TextLine, WordBox
 from desktop_ocr.engine.word_boxes import is_unspaced
+from desktop_ocr.i18n import Msg
 
 logger = logging.getLogger(__name__)
 
 PDF_SUFFIXES = (".pdf",)
-TEXT_LAYER_NOTE = "text taken from the PDF's own text layer (not OCR)"
+TEXT_LAYER_NOTE = Msg("text taken from the PDF's own text layer (not OCR)")
 PDFIUM_LOCK = threading.RLock()
 
 # PDFium's load errors (FPDF_GetLastError) in words a user can act on.
@@ -111,7 +112,14 @@ class PdfPages:
         pixels = width_pt * height_pt * (dpi / 72.0) ** 2
         if pixels > self.max_pixels:
             dpi = 72.0 * (self.max_pixels / (width_pt * height_pt)) ** 0.5
-            notes.append(f"{where} is large: rendered at {dpi:.0f} dpi instead of {self.dpi:.0f}")
+            notes.append(
+                Msg(
+                    "{where} is large: rendered at {dpi:.0f} dpi instead of {asked:.0f}",
+                    where=where,
+                    dpi=dpi,
+                    asked=self.dpi,
+                )
+            )
         try:
             bitmap = page.render(scale=dpi / 72.0, may_draw_forms=True)
             bgr = _to_bgr(bitmap)

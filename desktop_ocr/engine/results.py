@@ -8,6 +8,8 @@ from typing import Any, overload
 
 import numpy as np
 
+from desktop_ocr.i18n import Msg
+
 Point = tuple[float, float]
 Box = tuple[Point, Point, Point, Point]
 
@@ -193,7 +195,7 @@ class CudaRunFailure:
 
     def note(self) -> str:
         """The line every result read after it carries."""
-        return f"read on the CPU after CUDA failed: {self.diagnosis.summary}"
+        return Msg("read on the CPU after CUDA failed: {summary}", summary=self.diagnosis.summary)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from desktop_ocr.engine.results import paragraph_rows
 from desktop_ocr.gui.controller import format_ms, origin_text
 from desktop_ocr.gui.fonts import FontFallback
 from desktop_ocr.gui.theme import palette
-from desktop_ocr.i18n import _, ngettext
+from desktop_ocr.i18n import _, localize, ngettext
 
 if TYPE_CHECKING:
     from desktop_ocr.engine.results import OcrResult
@@ -43,7 +43,7 @@ def result_subtitle(entry: JobEntry) -> str:
         f"{width}×{height} px",
         format_ms(result.timings.total),
         origin_text(entry.config_source, result.pack),
-        *(note for note in result.notes if note != TEXT_LAYER_NOTE),
+        *(localize(note) for note in result.notes if note != TEXT_LAYER_NOTE),
     ]
     if entry.edited_text is not None:
         parts.append(_("edited"))

@@ -19,6 +19,7 @@ from desktop_ocr.engine import (
     load_image,
 )
 from desktop_ocr.engine.pages import PageOptions, open_pages, read_page
+from desktop_ocr.i18n import Msg
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ class PageReader:
             count = source.page_count  # type: ignore[attr-defined]
             self.close()
             if count > 1:
-                note = f"{count} pages: only the first was read; queue it as a document"
+                note = Msg(
+                    "{count} pages: only the first was read; queue it as a document", count=count
+                )
                 result = dataclasses.replace(result, notes=(*result.notes, note))
         return page.image, result, page.dpi
 

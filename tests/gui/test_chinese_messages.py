@@ -63,6 +63,21 @@ def test_broken_empty_and_missing_files_are_explained_in_chinese(
     assert "无法识别" in shown and "文件已损坏" in shown, shown
 
 
+def test_a_note_on_the_result_is_in_chinese(open_app, chinese, samples_dir, tmp_path):
+    """An animation is read from its first frame, and the header says so in Chinese."""
+    from PIL import Image
+
+    first = Image.open(samples_dir / "rapidocr" / "short.png").convert("RGB")
+    animation = tmp_path / "moving.gif"
+    first.save(animation, save_all=True, append_images=[first.rotate(180)], duration=200)
+    window = open_app([animation])
+    wait_done(window)
+    [entry] = window.jobs.values()
+    assert entry.state == "done" and entry.result.lines
+    subtitle = str(window.text_panel.subheader.cget("text"))
+    assert subtitle.endswith(" · GIF 动画共 2 帧：只识别了第一帧"), subtitle
+
+
 def test_an_export_that_cannot_be_written_says_why_in_chinese(
     open_app, chinese, samples_dir, tmp_path
 ):
