@@ -50,6 +50,11 @@ def test_zenity_command_lines():
     ]
     save = zenity.command("zenity", PickRequest("save", "Export", "/out", IMAGES, "a.txt"))
     assert "--save" in save and "--filename=/out/a.txt" in save
+    plain = zenity.command(
+        "zenity", PickRequest("save", "Export", "/out", IMAGES, "a.txt", 7), extras=False
+    )
+    assert "--modal" not in plain and "--confirm-overwrite" not in plain
+    assert not [a for a in plain if a.startswith("--attach")] and "--save" in plain
     folder = zenity.command("zenity", PickRequest("folder", "Folder", "/"))
     assert "--directory" in folder and "--filename=/" in folder
     assert not [a for a in folder if a.startswith("--file-filter")]
