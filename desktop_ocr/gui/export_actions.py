@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_ocr.gui import file_dialogs
-from desktop_ocr.i18n import N_, _, localize_error, ngettext
+from desktop_ocr.i18n import N_, _, localize, localize_error, ngettext
 from desktop_ocr.services.exporters import FORMATS, export, format_for_path
 from desktop_ocr.services.pdf_export_job import (
     PdfExportJob,
@@ -169,7 +169,9 @@ class ExportActions:
             elif isinstance(event, PdfFailed):
                 window.status.set_message(_("The searchable PDF was not written."), warning=True)
                 window.show_message(
-                    _("The searchable PDF could not be written"), event.reason, kind="error"
+                    _("The searchable PDF could not be written"),
+                    localize(event.reason),
+                    kind="error",
                 )
                 return
         window.root.after(POLL_MS, self._poll_pdf)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_ocr.engine import EngineConfig, ImageLoadError, OcrResult
+from desktop_ocr.i18n import Msg
 from desktop_ocr.services.atomic_file import WriteError, write_failure_reason
 from desktop_ocr.services.exporters import ExportItem
 from desktop_ocr.services.page_reader import load_preview
@@ -125,17 +126,23 @@ class PdfExportJob:
             for written, page in enumerate(self.pages, 1):
                 if self._stop.is_set():
                     writer.discard()
-                    return PdfFailed(self.path, f"{self.path}: cancelled")
+                    return PdfFailed(self.path, Msg("{path}: cancelled", path=self.path))
                 image = load_preview(page.source, self.config, page.page, page.dpi)
                 if image.size != page.result.image_size:
-                    raise ImageLoadError(page.name, "has changed since it was read")
+                    raise ImageLoadError(page.name, Msg("has changed since it was read"))
                 writer.add_page(image, edited_result(page), page.dpi)
                 self.events.put(PdfProgress(written, total))
             path = writer.close()
         except ImageLoadError as exc:
             writer.discard()
             name = page.name if page is not None else exc.source
-            return PdfFailed(self.path, f"{self.path}: not written, {name}: {exc.reason}")
+            reason = Msg(
+                "{path}: not written, {name}: {reason}",
+                path=self.path,
+                name=name,
+                reason=exc.reason,
+            )
+            return PdfFailed(self.path, reason)
         except OSError as exc:
             writer.discard()
             return PdfFailed(self.path, _write_reason(self.path, exc))
@@ -149,4 +156,5 @@ def _write_reason(path: Path, exc: OSError) -> str:
     """The reason, naming the file the user chose and never the temporary one."""
     if isinstance(exc, WriteError):
         return str(exc)
-    return f"cannot write {path}: {write_failure_reason(exc, path.parent)}"
+    reason = write_failure_reason(exc, path.parent)
+    return Msg("cannot write {path}: {reason}", path=path, reason=reason)
