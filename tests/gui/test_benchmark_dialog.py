@@ -13,14 +13,20 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def root(display):
+    import gc
     import tkinter as tk
 
     need_xdotool()
+    # Earlier tests' windows hold Tcl interpreters: free them here, on the thread that made
+    # them. The benchmark's thread collects garbage too, and Tcl aborts the process when
+    # one of them is freed there.
+    gc.collect()
     window = tk.Tk()
     window.geometry("120x80+1460+900")  # out of the dialog's way: there is no window manager
     window.update()
     yield window
     window.destroy()
+    gc.collect()
 
 
 def click(root, widget) -> None:
