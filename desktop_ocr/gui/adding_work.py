@@ -17,7 +17,7 @@ from desktop_ocr.engine.pages import DOCUMENT_SUFFIXES
 from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.clipboard import ClipboardContent, read_clipboard
 from desktop_ocr.gui.controller import Message
-from desktop_ocr.i18n import _
+from desktop_ocr.i18n import _, localize
 from desktop_ocr.resources import asset_path
 from desktop_ocr.services.discovery import BackgroundDiscovery, Discovery
 
@@ -107,11 +107,11 @@ class AddingWork:
             for job in self.worker.submit_document(path, name=path.name, page_count=count):
                 self.controller.add_waiting(job.job_id, job.name, path, job.page, count)
             pages += count
-        for path, reason in found.skipped:
+        # The search says why in English; the window says it in its own language.
+        skipped = [(path, localize(reason)) for path, reason in found.skipped]
+        for path, reason in skipped:
             self.controller.add_skipped(path, reason)
-        self.controller.changes.message = self.controller.added_message(
-            images, found.skipped, pages
-        )
+        self.controller.changes.message = self.controller.added_message(images, skipped, pages)
         self._draw_changes()
 
     def add_image_bytes(self, data: bytes, name: str) -> None:

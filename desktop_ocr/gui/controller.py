@@ -172,9 +172,7 @@ class WindowController:
         return entry
 
     def add_skipped(self, path: Path, reason: str) -> JobEntry:
-        entry = JobEntry(
-            self._skipped_ids, path.name, path, "skipped", reason=localize(reason)
-        )
+        entry = JobEntry(self._skipped_ids, path.name, path, "skipped", reason=reason)
         self._skipped_ids -= 1
         self._add(entry)
         return entry
@@ -213,7 +211,7 @@ class WindowController:
             if len(skipped) > 3:
                 names = _("{names} and {n} more").format(names=names, n=len(skipped) - 3)
             reasons = {r for _p, r in skipped}
-            reason = localize(skipped[0][1]) if len(reasons) == 1 else _("see the queue")
+            reason = skipped[0][1] if len(reasons) == 1 else _("see the queue")
             parts.append(
                 ngettext(
                     "Skipped {n} file ({names}): {reason}.",
@@ -335,7 +333,6 @@ class WindowController:
         elif isinstance(event, JobFailed):
             entry = self.jobs.get(event.job_id)
             if entry is not None:
-                # The engine's reason is English; the window shows it in its language.
                 entry.state, entry.reason = "failed", localize(event.reason)
                 self._changed(entry)
                 self._say(Message(f"{entry.name}: {entry.reason}", warning=True))
@@ -372,10 +369,8 @@ class WindowController:
         self.engine_config = event.config
         self.changes.providers = True
         if event.providers.fell_back:
-            diagnosis = event.providers.diagnosis
-            summary = _("the provider was not granted")
-            if diagnosis is not None:
-                summary = localize(diagnosis.summary)
+            why = event.providers.diagnosis
+            summary = localize(why.summary) if why else _("the provider was not granted")
             template = (
                 # CUDA was granted, then failed on a run: the engine now runs on the CPU.
                 _(

@@ -124,7 +124,11 @@ def test_cuda_not_granted_is_explained_in_chinese(open_app, chinese, samples_dir
     dialog = window.open_settings()
     dialog.cuda_radio.invoke()
     dialog.apply_button.invoke()
-    pump(window.root, lambda: window.providers is not None, what="the engine")
+    def built_for_cuda() -> bool:
+        report = window.providers
+        return report is not None and "CUDAExecutionProvider" in report.requested
+
+    pump(window.root, built_for_cuda, what="the engine built for CUDA")
     if not window.providers.fell_back:
         pytest.skip("CUDA is granted here")
     english = diagnose_cuda().summary
