@@ -21,12 +21,15 @@ indented against the one before, or after a line that ends well short of its nei
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import logging
 from dataclasses import dataclass
 
 import numpy as np
+
+from desktop_ocr.engine.results import TextLine
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +208,14 @@ def paragraphs_in_order(boxes: np.ndarray) -> tuple[int, ...]:
         return ()
     r = _rects(boxes, is_vertical_page(boxes))
     return tuple(_paragraphs(list(range(len(boxes))), r))
+
+
+def in_reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """The lines in column and paragraph order, each with its paragraph number."""
+    if not lines:
+        return lines
+    layout = arrange(np.array([line.box for line in lines], dtype=np.float64))
+    return [
+        dataclasses.replace(lines[i], paragraph=para)
+        for i, para in zip(layout.order, layout.paragraphs, strict=True)
+    ]

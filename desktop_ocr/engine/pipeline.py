@@ -23,7 +23,7 @@ from desktop_ocr.engine.geometry import (
     order_rapidocr,
 )
 from desktop_ocr.engine.image_loader import ImageInput, LoadedImage, load_image
-from desktop_ocr.engine.layout import arrange
+from desktop_ocr.engine.layout import in_reading_order
 from desktop_ocr.engine.prepare import Prepared, prepare_image, to_original
 from desktop_ocr.engine.recognizer import TextRecognizer
 from desktop_ocr.engine.results import (
@@ -392,14 +392,3 @@ class OcrEngine:
     def input_shapes(self) -> dict[str, int]:
         """How many distinct input shapes each model has seen."""
         return {role: len(shapes) for role, shapes in self.seen_shapes().items()}
-
-
-def in_reading_order(lines: list[TextLine]) -> list[TextLine]:
-    """The lines in column and paragraph order, each with its paragraph number."""
-    if not lines:
-        return lines
-    layout = arrange(np.array([line.box for line in lines], dtype=np.float64))
-    return [
-        dataclasses.replace(lines[i], paragraph=para)
-        for i, para in zip(layout.order, layout.paragraphs, strict=True)
-    ]

@@ -14,8 +14,8 @@ from collections.abc import Container
 
 from desktop_ocr.engine import EngineConfig, LoadedImage
 from desktop_ocr.gui.about_dialog import APP_NAME
-from desktop_ocr.gui.controller import JobEntry
 from desktop_ocr.gui.image_view import ImageView
+from desktop_ocr.gui.job_entry import JobEntry
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.i18n import _
 from desktop_ocr.services.display_images import (

@@ -23,19 +23,20 @@ from desktop_ocr.gui import actions
 from desktop_ocr.gui.about_dialog import APP_NAME
 from desktop_ocr.gui.adding_work import AddingWork
 from desktop_ocr.gui.capture_actions import WindowCapture
-from desktop_ocr.gui.controller import JobEntry, WindowController, origin_text
+from desktop_ocr.gui.controller import WindowController
 from desktop_ocr.gui.dnd import enable_drop
 from desktop_ocr.gui.dpi import apply_scaling, factor, px, scale_pixel_fonts
 from desktop_ocr.gui.export_actions import ExportActions
 from desktop_ocr.gui.fonts import AppFonts, setup_fonts
 from desktop_ocr.gui.image_view import ImageView
 from desktop_ocr.gui.job_display import JobDisplay
+from desktop_ocr.gui.job_entry import JobEntry, origin_text
 from desktop_ocr.gui.queue_panel import QueuePanel
 from desktop_ocr.gui.status_bar import StatusBar
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.gui.theme import apply_theme
 from desktop_ocr.gui.window_dialogs import WindowDialogs
-from desktop_ocr.gui.window_setup import load_icon, restore_geometry
+from desktop_ocr.gui.window_setup import PANE_SHARES, load_icon, place_sashes, restore_geometry
 from desktop_ocr.i18n import _
 from desktop_ocr.services.discovery import BackgroundDiscovery
 from desktop_ocr.services.settings_store import (
@@ -187,23 +188,9 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         panes.add(self.text_panel, weight=2)
         self.panes = panes
 
-    # Shares of the window's width the three panes start with: the queue, the image, the text.
-    PANE_SHARES = (0.28, 0.44)
-
     def place_panes(self) -> None:
-        """Puts the sashes at the same shares of the width at every screen scale.
-
-        Left alone, the first layout gives each pane its requested width, which depends on
-        when the window is first mapped and on the scale (on a 2x screen the queue took
-        half the window).
-        """
-        self.root.update_idletasks()
-        width = self.panes.winfo_width()
-        if width <= 1:
-            return
-        first = int(width * self.PANE_SHARES[0])
-        self.panes.sashpos(0, first)
-        self.panes.sashpos(1, first + int(width * self.PANE_SHARES[1]))
+        """Puts the sashes at the same shares of the width at every screen scale."""
+        place_sashes(self.root, self.panes, PANE_SHARES)
 
     # -- state the tests and dialogs read --------------------------------------------------
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import TYPE_CHECKING
 
-from desktop_ocr.gui.controller import format_ms
 from desktop_ocr.gui.dpi import px
+from desktop_ocr.gui.job_entry import format_ms
 from desktop_ocr.gui.theme import palette
 from desktop_ocr.gui.tooltip import Tooltip
 from desktop_ocr.i18n import N_, _
 
 if TYPE_CHECKING:
-    from desktop_ocr.gui.controller import JobEntry
+    from desktop_ocr.gui.job_entry import JobEntry
 
 logger = logging.getLogger(__name__)
 

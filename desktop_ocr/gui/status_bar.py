@@ -16,8 +16,8 @@ from tkinter import font as tkfont
 from tkinter import ttk
 
 from desktop_ocr.engine.results import ProviderReport, StageTimings
-from desktop_ocr.gui.controller import format_ms
 from desktop_ocr.gui.dpi import px
+from desktop_ocr.gui.job_entry import format_ms
 from desktop_ocr.gui.tooltip import Tooltip
 from desktop_ocr.i18n import _
 

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from desktop_ocr.engine.pdf_pages import TEXT_LAYER_NOTE
 from desktop_ocr.engine.results import paragraph_rows
-from desktop_ocr.gui.controller import format_ms, origin_text
 from desktop_ocr.gui.fonts import FontFallback
+from desktop_ocr.gui.job_entry import format_ms, origin_text
 from desktop_ocr.gui.theme import palette
 from desktop_ocr.i18n import _, localize, ngettext
 
 if TYPE_CHECKING:
     from desktop_ocr.engine.results import OcrResult
-    from desktop_ocr.gui.controller import JobEntry
+    from desktop_ocr.gui.job_entry import JobEntry
 
 logger = logging.getLogger(__name__)
 

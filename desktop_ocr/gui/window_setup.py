@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import tkinter as tk
+from tkinter import ttk
 
 from desktop_ocr.resources import asset_path
 
@@ -29,9 +30,7 @@ def load_icon(root: tk.Tk) -> tk.PhotoImage | None:
     return icon
 
 
-def fitted_geometry(
-    geometry: str | None, screen: tuple[int, int], scale: float = 1.0
-) -> str:
+def fitted_geometry(geometry: str | None, screen: tuple[int, int], scale: float = 1.0) -> str:
     """A saved Tk geometry made to fit the screen; a place off every screen is dropped.
 
     With no saved size, the default is scaled for the screen's density and capped to it.
@@ -61,3 +60,25 @@ def fitted_geometry(
 def restore_geometry(root: tk.Tk, geometry: str | None, scale: float = 1.0) -> None:
     screen = (root.winfo_screenwidth(), root.winfo_screenheight())
     root.geometry(fitted_geometry(geometry, screen, scale))
+
+
+# Shares of the window's width the panes start with: the queue, the image (the text pane
+# takes the rest).
+PANE_SHARES = (0.28, 0.44)
+
+
+def place_sashes(root: tk.Misc, panes: ttk.Panedwindow, shares: tuple[float, ...]) -> None:
+    """Puts the sashes at the same shares of the width at every screen scale.
+
+    Left alone, the first layout gives each pane its requested width, which depends on
+    when the window is first mapped and on the scale (on a 2x screen the queue took half
+    the window).
+    """
+    root.update_idletasks()
+    width = panes.winfo_width()
+    if width <= 1:
+        return
+    position = 0
+    for index, share in enumerate(shares):
+        position += int(width * share)
+        panes.sashpos(index, position)

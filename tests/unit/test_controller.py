@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_ocr.engine import load_config
-from desktop_ocr.gui.controller import WindowController, origin_text
+from desktop_ocr.gui.controller import WindowController
+from desktop_ocr.gui.job_entry import origin_text
 from desktop_ocr.resources import config_path
 from desktop_ocr.services.worker import (
     EngineReady,
