@@ -135,4 +135,3 @@ class AddingWork:
             self.add_paths(content.paths, keep_named_files=False)
         else:
             self.status.set_message(content.problem or _("Nothing to paste."), warning=True)
-

@@ -11,6 +11,7 @@ from desktop_ocr.gui import file_dialogs
 from desktop_ocr.gui.dnd import create_root
 from desktop_ocr.gui.dpi import declare_dpi_aware
 from desktop_ocr.gui.main_window import MainWindow
+from desktop_ocr.gui.window_setup import PANE_SHARES, place_sashes
 from desktop_ocr.i18n import set_language
 from desktop_ocr.services.settings_store import SettingsStore
 
@@ -42,7 +43,7 @@ def open_window(
     )
     root.update_idletasks()
     root.deiconify()
-    window.place_panes()
+    place_sashes(root, window.panes, PANE_SHARES)
     if paths:
         window.add_paths(paths)
     return window

@@ -36,7 +36,7 @@ from desktop_ocr.gui.status_bar import StatusBar
 from desktop_ocr.gui.text_panel import TextPanel
 from desktop_ocr.gui.theme import apply_theme
 from desktop_ocr.gui.window_dialogs import WindowDialogs
-from desktop_ocr.gui.window_setup import PANE_SHARES, load_icon, place_sashes, restore_geometry
+from desktop_ocr.gui.window_setup import drop_unavailable_note, load_icon, restore_geometry
 from desktop_ocr.i18n import _
 from desktop_ocr.services.discovery import BackgroundDiscovery
 from desktop_ocr.services.settings_store import (
@@ -72,6 +72,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         self.store = store
         self.settings: Settings = loaded.settings
         self.dnd_error = dnd_error
+        self._startup_warning: str | None = None
         self._closed = False
         self._poll_id: str | None = None
         self.dialogs: list[tk.Toplevel] = []
@@ -114,10 +115,11 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
                 on_leave=lambda: self.image_view.set_drop_highlight(False),
             )
         else:
-            self.status.set_message(
-                _("Drag-and-drop is unavailable here; use Open images or Open folder."),
-                warning=True,
+            # Kept beside the "Models loaded" message that follows, so it is not missed.
+            self._startup_warning = _(
+                "Drag-and-drop is unavailable here; use Open images or Open folder."
             )
+            self.status.set_message(self._startup_warning, warning=True)
         if loaded.problem:
             self._report_settings_problem(loaded)
         elif loaded.warnings:
@@ -139,14 +141,6 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
             )
             self.settings = with_engine(self.settings, {})
             return build_engine_config({})
-
-    def _empty_note(self) -> str:
-        if self.dnd_error is None:
-            return ""
-        return _(
-            "Drag-and-drop is unavailable on this system ({reason}); "
-            "use Open images or Open folder instead."
-        ).format(reason=self.dnd_error)
 
     def _build_body(self) -> None:
         self.status = StatusBar(self.root, on_provider_click=self.show_provider_details)
@@ -187,10 +181,6 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         panes.add(self.image_view, weight=3)
         panes.add(self.text_panel, weight=2)
         self.panes = panes
-
-    def place_panes(self) -> None:
-        """Puts the sashes at the same shares of the width at every screen scale."""
-        place_sashes(self.root, self.panes, PANE_SHARES)
 
     # -- state the tests and dialogs read --------------------------------------------------
 
@@ -271,7 +261,11 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
             else:
                 self.status.set_timings(*timings)
         if changes.message is not None:
-            self.status.set_message(changes.message.text, warning=changes.message.warning)
+            text, warning = changes.message.text, changes.message.warning
+            if self._startup_warning and not warning:
+                text, warning = f"{text} {self._startup_warning}", True
+            self._startup_warning = None
+            self.status.set_message(text, warning=warning)
         if changes.count:
             self.status.set_count(*self.controller.count())
         if changes.engine_error is not None:
@@ -329,7 +323,7 @@ class MainWindow(AddingWork, WindowDialogs, WindowCapture):
         self._queue_selected(job_id)
 
     def _show_nothing(self) -> None:
-        self.display.show_nothing(self._empty_note())
+        self.display.show_nothing(drop_unavailable_note(self.dnd_error))
 
     def _show_entry(self, entry: JobEntry) -> None:
         self.display.show_entry(

@@ -7,6 +7,7 @@ import sys
 import tkinter as tk
 from tkinter import ttk
 
+from desktop_ocr.i18n import _
 from desktop_ocr.resources import asset_path
 
 logger = logging.getLogger(__name__)
@@ -82,3 +83,13 @@ def place_sashes(root: tk.Misc, panes: ttk.Panedwindow, shares: tuple[float, ...
     for index, share in enumerate(shares):
         position += int(width * share)
         panes.sashpos(index, position)
+
+
+def drop_unavailable_note(reason: str | None) -> str:
+    """What the empty image pane says when files cannot be dropped on the window."""
+    if reason is None:
+        return ""
+    return _(
+        "Drag-and-drop is unavailable on this system ({reason}); "
+        "use Open images or Open folder instead."
+    ).format(reason=reason)
