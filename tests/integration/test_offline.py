@@ -1,4 +1,4 @@
-"""OCR runs offline: loading the models and reading an image opens no socket."""
+"""OCR runs offline: loading the models and reading an image opens no network socket."""
 
 from __future__ import annotations
 
@@ -9,11 +9,21 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Python raises an audit event for every socket made, connected, bound or looked up.
+# Python raises an audit event for every socket made, connected, bound or looked up. Local
+# sockets (AF_UNIX: the X server that `doctor` asks whether a global shortcut can listen)
+# and reading the host's own name are not the network, and are left out.
 PROBE = """
-import json, sys
+import json, socket, sys
 events = []
-sys.addaudithook(lambda event, args: events.append(event) if event.startswith("socket.") else None)
+def hook(event, args):
+    if not event.startswith("socket.") or event == "socket.gethostname":
+        return
+    if event == "socket.__new__" and args[1] == socket.AF_UNIX:
+        return
+    if event == "socket.connect" and isinstance(args[1], (str, bytes)):
+        return
+    events.append(event)
+sys.addaudithook(hook)
 from desktop_ocr.cli import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
