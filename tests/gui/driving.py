@@ -88,6 +88,23 @@ def simulate_drop(widget: tk.Misc, paths: list[str]) -> None:
     tk_.call("tkdnd::generic::HandleDrop", widget, "source", (), x, y, 0)
 
 
+def messages_shown(window) -> list[str]:
+    """Every status bar message from now on, in order (the list grows as they come).
+
+    A message can be replaced within the same moment (a queued file that starts or fails
+    at once), so a test looks for it among all of them rather than in the bar afterwards.
+    """
+    shown: list[str] = []
+    show = window.status.set_message
+
+    def keep(text: str, *, warning: bool = False) -> None:
+        shown.append(text)
+        show(text, warning=warning)
+
+    window.status.set_message = keep
+    return shown
+
+
 def wait_queued(window, timeout: float = 60) -> None:
     """Runs the loop until every folder search the window started has been queued."""
     pump(window.root, lambda: window.searching == 0, timeout, "the images to be queued")

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.document_files import bad_pdfs, multi_page_tiff, word_pdf
-from tests.gui.driving import pump, simulate_drop, wait_queued
+from tests.gui.driving import messages_shown, pump, simulate_drop, wait_queued
 
 pytestmark = pytest.mark.gui
 
@@ -41,16 +41,7 @@ def test_a_dropped_folder_queues_every_page_and_names_bad_pdfs(open_app, tmp_pat
     (folder / "notes.txt").write_text("not an image", encoding="utf-8")
     window = open_app()
     assert window.dnd_error is None, f"tkdnd did not load: {window.dnd_error}"
-    # Every message the status bar shows: the encrypted PDF's failure may follow the
-    # "Queued" message within the same moment.
-    shown: list[str] = []
-    show = window.status.set_message
-
-    def keep(text: str, *, warning: bool = False) -> None:
-        shown.append(text)
-        show(text, warning=warning)
-
-    window.status.set_message = keep
+    shown = messages_shown(window)  # the encrypted PDF's failure may follow "Queued" at once
 
     simulate_drop(window.image_view.canvas, [str(folder)])
     wait_queued(window)
