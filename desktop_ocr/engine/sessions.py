@@ -93,14 +93,43 @@ def capture_native_stderr() -> Iterator[list[str]]:
         finally:
             with contextlib.suppress(AttributeError, OSError, ValueError):
                 sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            tmp.seek(0)
-            ours, others = split_native_output(tmp.read())
-            captured.append(ours)
-            if others:
-                with contextlib.suppress(OSError):
-                    os.write(2, others)
+            captured.append(_give_back_stderr(tmp.fileno(), saved))
+
+
+def _give_back_stderr(held: int, saved: int) -> str:
+    """Points fd 2 back at `saved` and writes out what other threads wrote to `held`.
+
+    What was written so far goes out before fd 2 is switched back, so that a thread still
+    writing cannot put a later line ahead of its earlier ones; only what lands in the
+    instant between that and the switch follows it. pread leaves the file offset, which
+    fd 2 shares, where the writers expect it. Returns onnxruntime's own lines.
+    """
+    if not hasattr(os, "pread"):  # Windows: no pread; switch first, then write it all out
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.lseek(held, 0, os.SEEK_SET)
+        ours, others = split_native_output(_read_all(held))
+        with contextlib.suppress(OSError):
+            os.write(2, others)
+        return ours
+    size = os.fstat(held).st_size
+    head_ours, head_others = split_native_output(os.pread(held, size, 0))
+    with contextlib.suppress(OSError):
+        os.write(saved, head_others)
+    os.dup2(saved, 2)
+    os.close(saved)
+    tail = os.pread(held, os.fstat(held).st_size - size, size)
+    tail_ours, tail_others = split_native_output(tail)
+    with contextlib.suppress(OSError):
+        os.write(2, tail_others)
+    return head_ours + tail_ours
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def preload_cuda_libraries() -> str:
