@@ -92,16 +92,8 @@ def read_file_bytes(path: Path, name: str) -> bytes:
         data = path.read_bytes()
     except ImageLoadError:
         raise
-    except FileNotFoundError:
-        raise ImageLoadError(name, Msg("file not found (moved or deleted?)")) from None
-    except PermissionError:
-        raise ImageLoadError(name, Msg("permission denied: the file cannot be read")) from None
-    except IsADirectoryError:
-        raise ImageLoadError(name, Msg("is a folder, not an image file")) from None
     except OSError as exc:
-        raise ImageLoadError(
-            name, Msg("cannot be read ({detail})", detail=str(exc.strerror or exc))
-        ) from exc
+        raise unreadable(name, exc) from exc
     if not data:
         raise ImageLoadError(name, Msg("file is empty (0 bytes)"))
     return data
@@ -161,14 +153,8 @@ def open_image_file(path: Path, name: str) -> Image.Image:
         raise ImageLoadError(name, Msg("is a folder, not an image file"))
     try:
         handle = path.open("rb")
-    except FileNotFoundError:
-        raise ImageLoadError(name, Msg("file not found (moved or deleted?)")) from None
-    except PermissionError:
-        raise ImageLoadError(name, Msg("permission denied: the file cannot be read")) from None
     except OSError as exc:
-        raise ImageLoadError(
-            name, Msg("cannot be read ({detail})", detail=str(exc.strerror or exc))
-        ) from exc
+        raise unreadable(name, exc) from exc
     try:
         return _open_pil(handle, name)
     except BaseException:
@@ -368,3 +354,14 @@ def _array_to_bgr(arr: np.ndarray, name: str, max_pixels: int) -> Pixels:
     if channels == 4:  # BGRA, OpenCV's order
         return _flatten(cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA))
     raise ImageLoadError(name, f"array has {channels} channels; expected 1, 3 or 4")
+
+
+def unreadable(name: str, exc: OSError) -> ImageLoadError:
+    """Why a file could not be opened or read, in words a user can act on."""
+    if isinstance(exc, FileNotFoundError):
+        return ImageLoadError(name, Msg("file not found (moved or deleted?)"))
+    if isinstance(exc, PermissionError):
+        return ImageLoadError(name, Msg("permission denied: the file cannot be read"))
+    if isinstance(exc, IsADirectoryError):
+        return ImageLoadError(name, Msg("is a folder, not an image file"))
+    return ImageLoadError(name, Msg("cannot be read ({detail})", detail=str(exc.strerror or exc)))
