@@ -178,3 +178,9 @@ def fault_env(tmp_path: Path, fault: str, after_runs: int = 0) -> dict[str, str]
         PYTHONUNBUFFERED="1",
         **{ENV: f"{fault}:{after_runs}"},
     )
+
+
+def cpu_sessions_made(engine: Any) -> int:
+    """The CPU sessions an engine rebuilt on the CPU once holds: one per model, and the
+    recogniser's sessions that read lines side by side, made at its first page."""
+    return 3 + len(getattr(engine.runners["rec"], "members", ()))

@@ -36,8 +36,14 @@ class RuntimeOptions:
     intra_op_threads: int = _opt(0, lo=0, hi=256, doc="0 lets onnxruntime decide")
     inter_op_threads: int = _opt(0, lo=0, hi=256, doc="0 lets onnxruntime decide")
     graph_optimization: Literal["disable", "basic", "extended", "all"] = "all"
-    cpu_mem_arena: bool = _opt(False, doc="the arena grows without bound on varied shapes")
+    # Without the arena every run asks the system for its buffers afresh (hundreds of MB
+    # for a page), and zeroing those pages costs a third of detection's time. The arena
+    # keeps them while images come; the engine hands them back when it falls idle.
+    cpu_mem_arena: bool = _opt(True, doc="keep the buffers of one run for the next")
     warmup: bool = _opt(False, doc="run every shape bucket once when the engine starts")
+    rec_sessions: int = _opt(
+        2, lo=1, hi=16, doc="on the CPU, lines read side by side, each by a session of its own"
+    )
     allow_spinning: bool = _opt(False, doc="let idle worker threads spin-wait (burns CPU)")
 
 
@@ -157,11 +163,14 @@ class RecOptions:
     batch_size: int = _opt(1, lo=1, hi=1024)
     min_width: int = _opt(8, lo=8, hi=10000, doc="narrowest batch; short words pad up to it")
     width_scale: float = _opt(
-        1.0,
+        0.8,
         lo=0.5,
         hi=1.0,
         doc="narrows each crop before recognition; the models were trained with long lines "
         "squeezed to 320 px, and read narrowed lines as well for less work",
+    )
+    width_scale_from: float = _opt(
+        12.0, lo=0.0, hi=1000.0, doc="narrow only crops at least this many times as wide as high"
     )
     crop_margin: float = _opt(
         0.25, lo=0.0, hi=2.0, doc="background kept at each end of a line, in line heights"

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,16 @@ def damaged_fix(config: EngineConfig, role: str) -> str:
     )
 
 
+def cpu_cores() -> int:
+    """The physical cores this process may run on: what onnxruntime sizes its threads by."""
+    import psutil
+
+    physical = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        physical = min(physical, len(os.sched_getaffinity(0)))
+    return max(1, physical)
+
+
 @dataclass
 class ModelRunner:
     """One model's session, with the input shapes it has seen and time spent in run()."""
@@ -288,6 +298,8 @@ class ModelRunner:
     shapes: set[tuple[int, ...]] = field(default_factory=set)
     run_seconds: float = 0.0
     runs: int = 0
+    arena: bool = False  # onnxruntime's CPU memory arena keeps buffers between runs
+    releases: int = 0  # times the arena's spare buffers were handed back
 
     def __post_init__(self) -> None:
         self.input_name = self.session.get_inputs()[0].name
@@ -305,6 +317,25 @@ class ModelRunner:
             self.run_seconds += time.perf_counter() - start
             self.runs += 1
         return output
+
+    def release_memory(self, shape: tuple[int, ...]) -> None:
+        """Hands the arena's spare buffers back to the system.
+
+        onnxruntime shrinks an arena only at the end of a run that asks for it, so the
+        model runs once more on a small input of `shape`, all zeros.
+        """
+        if not self.arena or not self.runs:
+            return
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        try:
+            self.session.run(None, {self.input_name: np.zeros(shape, np.float32)}, options)
+        except Exception as exc:  # noqa: BLE001 - untyped onnxruntime errors; memory only
+            logger.warning("could not release the %s model's spare memory: %s", self.role, exc)
+            return
+        self.releases += 1
 
     def metadata(self) -> dict[str, str]:
         return dict(self.session.get_modelmeta().custom_metadata_map)
@@ -331,7 +362,8 @@ class SessionFactory:
         self._granted: list[tuple[str, ...]] = []
         self._make = session_factory
 
-    def create(self, role: str, model_name: str) -> ModelRunner:
+    def create(self, role: str, model_name: str, threads: int | None = None) -> ModelRunner:
+        """One session; `threads` replaces the config's intra-op thread count."""
         import onnxruntime as ort
 
         path = resolve_model(role, model_name, self.config)
@@ -341,13 +373,16 @@ class SessionFactory:
             if preload.strip():
                 self.messages.append(preload)
         make = self._make or ort.InferenceSession
+        runtime = self.config.runtime
+        if threads is not None:
+            runtime = replace(runtime, intra_op_threads=threads)
         # Only a CUDA request has something to explain, so only then is fd 2 captured.
         capture = capture_native_stderr() if cuda else contextlib.nullcontext([])
         try:
             with capture as native:
                 session = make(
                     str(path),
-                    sess_options=session_options(self.config.runtime),
+                    sess_options=session_options(runtime),
                     providers=self.providers,
                 )
         except Exception as exc:  # onnxruntime's errors carry no stable type
@@ -364,7 +399,8 @@ class SessionFactory:
         granted = tuple(session.get_providers())
         self._granted.append(granted)
         logger.info("%s model %s: providers granted %s", role, path.name, ", ".join(granted))
-        return ModelRunner(role, path, session, granted)
+        arena = self.config.runtime.cpu_mem_arena and CUDA not in granted
+        return ModelRunner(role, path, session, granted, arena=arena)
 
     def report(self) -> ProviderReport:
         """Requested vs granted; granted is what every session got (the weakest one)."""

@@ -171,6 +171,7 @@ class OcrWorker:
         self._thread: threading.Thread | None = None
         self._engine: OcrEngine | None = None
         self._engine_error: str | None = None
+        self._spare_memory = False  # the engine has read since it last gave memory back
         self.pages = PageReader(page_options(config))
 
     # -- called from any thread ----------------------------------------------------------
@@ -272,14 +273,25 @@ class OcrWorker:
     # -- the worker thread ---------------------------------------------------------------
 
     def _next(self) -> Job | _Reconfigure | _Stop:
-        """The next command; an image waits while `max_unread` results are not taken."""
+        """The next command; an image waits while `max_unread` results are not taken.
+
+        When the queue runs out, the engine's spare buffers go back to the system first,
+        so an idle window holds no more memory than it needs.
+        """
         while True:
             with self._cond:
-                while not self._commands:
-                    self._cond.wait()
-                head = self._commands[0]
-                if not isinstance(head, Job) or self.events.unread < self.max_unread:
-                    return self._commands.popleft()
+                idle = not self._commands and self._spare_memory
+                if not idle:
+                    while not self._commands:
+                        self._cond.wait()
+                    head = self._commands[0]
+                    if not isinstance(head, Job) or self.events.unread < self.max_unread:
+                        return self._commands.popleft()
+            if idle:
+                self._spare_memory = False
+                if self._engine is not None:
+                    self._engine.release_memory()
+                continue
             self.events.wait_taken(timeout=0.2)  # then look again: cancel, stop, new work
 
     def _run(self) -> None:
@@ -343,6 +355,7 @@ class OcrWorker:
             )
         else:
             event = self._ocr(self._engine, job)
+            self._spare_memory = True
             self._report_cpu_fallback(self._engine)
         with self._cond:
             self._finished += 1
