@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.memory_soak import rss_mb
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = Path(os.environ.get("DESKTOP_OCR_SAMPLES", REPO.parent / "shared" / "data" / "samples"))
 # Small samples, about 20 to 500 ms each on one CPU core, so thousands run in minutes.
@@ -57,18 +61,6 @@ SOAK_SAMPLES = (
 BROKEN_KINDS = ("empty", "truncated", "not-an-image", "vanished")
 FINAL = {"JobDone": "done", "JobFailed": "failed", "JobCancelled": "cancelled"}
 RSS_EVERY = 100  # images finished between two readings of the memory
-
-
-def rss_mb() -> float:
-    """Resident set size of this process, from /proc (Linux) or psutil."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
 
 
 @dataclass

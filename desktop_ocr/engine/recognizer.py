@@ -47,10 +47,7 @@ class TextRecognizer:
         def read(runner: ModelRunner, idx: np.ndarray) -> list[Recognized]:
             return self._read_batch(runner, [crops[i] for i in idx], ratios[idx], scales[idx])
 
-        if isinstance(self.runner, RunnerPool):
-            outputs = self.runner.each(groups, read)
-        else:
-            outputs = [read(self.runner, idx) for idx in groups]
+        outputs = self.runner.each(groups, read)
         results: list[Recognized] = [Recognized("", 0.0)] * len(crops)
         for idx, read_back in zip(groups, outputs, strict=True):
             for i, recognized in zip(idx, read_back, strict=True):

@@ -13,17 +13,15 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from desktop_ocr.engine.errors import ModelLoadError
-from desktop_ocr.engine.sessions import ModelRunner
+from desktop_ocr.engine.sessions import ModelRunner, Result, Task
 
 logger = logging.getLogger(__name__)
 
-Task = TypeVar("Task")
-Result = TypeVar("Result")
 
 
 class RunnerPool:

@@ -17,10 +17,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -39,6 +39,8 @@ from desktop_ocr.engine.results import ProviderReport
 from desktop_ocr.i18n import Msg
 
 logger = logging.getLogger(__name__)
+Task = TypeVar("Task")
+Result = TypeVar("Result")
 
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
@@ -317,6 +319,12 @@ class ModelRunner:
             self.run_seconds += time.perf_counter() - start
             self.runs += 1
         return output
+
+    def each(
+        self, tasks: Iterable[Task], work: Callable[[ModelRunner, Task], Result]
+    ) -> list[Result]:
+        """`work(self, task)` for every task in turn (RunnerPool shares them out)."""
+        return [work(self, task) for task in tasks]
 
     def release_memory(self, shape: tuple[int, ...]) -> None:
         """Hands the arena's spare buffers back to the system.

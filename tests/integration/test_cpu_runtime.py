@@ -10,15 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.memory_soak import rss_mb
 from desktop_ocr.engine import OcrEngine
 from desktop_ocr.engine.runner_pool import RunnerPool
 
 PAGE = "rapidocr/text_vertical_words.png"  # 834 x 2036: a page-sized detector input
 DENSE = "paddleocr/imgs_en__img_12.jpg"  # many English lines
-
-
-def rss_mb() -> float:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
 
 
 def texts(engine: OcrEngine, path: Path) -> list[str]:
