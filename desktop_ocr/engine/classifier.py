@@ -10,7 +10,7 @@ import numpy as np
 
 from desktop_ocr.engine.config import ClsOptions
 from desktop_ocr.engine.detector import normalize_to_blob
-from desktop_ocr.engine.sessions import ModelRunner
+from desktop_ocr.engine.model_runner import ModelRunner
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from desktop_ocr.engine.config import DetOptions
 from desktop_ocr.engine.db_postprocess import DetBoxes, boxes_from_probability, clip_and_filter
-from desktop_ocr.engine.sessions import ModelRunner
+from desktop_ocr.engine.model_runner import ModelRunner
 
 logger = logging.getLogger(__name__)
 

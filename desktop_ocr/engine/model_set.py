@@ -9,8 +9,9 @@ from __future__ import annotations
 from desktop_ocr.engine.config import EngineConfig
 from desktop_ocr.engine.ctc_decoder import read_character_file
 from desktop_ocr.engine.errors import ModelLoadError
+from desktop_ocr.engine.model_runner import ModelRunner
 from desktop_ocr.engine.runner_pool import RunnerPool
-from desktop_ocr.engine.sessions import ModelRunner, SessionFactory, cpu_cores, resolve_model
+from desktop_ocr.engine.sessions import SessionFactory, cpu_cores, resolve_model
 
 Runner = ModelRunner | RunnerPool
 

@@ -11,8 +11,8 @@ from desktop_ocr.engine.classifier import resize_into
 from desktop_ocr.engine.config import RecOptions
 from desktop_ocr.engine.ctc_decoder import CtcDecoder
 from desktop_ocr.engine.detector import bucket_side
+from desktop_ocr.engine.model_runner import ModelRunner
 from desktop_ocr.engine.runner_pool import RunnerPool
-from desktop_ocr.engine.sessions import ModelRunner
 from desktop_ocr.engine.word_boxes import Recognized, token_spans
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from desktop_ocr.engine.errors import ModelLoadError
-from desktop_ocr.engine.sessions import ModelRunner, Result, Task
+from desktop_ocr.engine.model_runner import ModelRunner, Result, Task
 
 logger = logging.getLogger(__name__)
 
