@@ -94,3 +94,24 @@ def test_only_long_lines_are_narrowed(default_engine):
     engine.recognizer([short, long])
     widths = {shape[3] for shape in engine.runners["rec"].shapes}
     assert widths == {240, 768}
+
+
+def test_when_the_extra_sessions_cannot_be_made_lines_are_read_one_at_a_time(
+    default_engine, samples_dir, caplog
+):
+    import onnxruntime as ort
+
+    def sessions(path, sess_options=None, providers=None, **kw):
+        if "rec" in Path(path).name.lower() and sess_options.intra_op_num_threads == 1:
+            raise RuntimeError("out of memory")
+        return ort.InferenceSession(path, sess_options=sess_options, providers=providers, **kw)
+
+    engine = OcrEngine(
+        default_engine.config.with_overrides({"runtime": {"intra_op_threads": 2}}),
+        session_factory=sessions,
+    )
+    read = texts(engine, samples_dir / DENSE)
+    assert read == texts(default_engine, samples_dir / DENSE)
+    pool = engine.runners["rec"]
+    assert pool.members == () and pool.solo.runs == len(read)
+    assert "lines are read one at a time" in caplog.text
